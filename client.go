@@ -1,0 +1,589 @@
+// Package vb365 is a client for the Veeam Backup for Microsoft 365 REST API,
+// built around the restore-operator workflow of Restore Portal: log in as a
+// restore operator, open a restore session, browse mailboxes, folders and
+// items, restore items, follow the result and stop the session.
+//
+// Every call that is safe to repeat (reads, Stop) is retried on connection
+// errors and on 408, 429 and 5xx answers. Calls that act (OperatorExplore,
+// OperatorRestore) are re-sent only when the server provably did not act;
+// any other failure returns an error that matches ErrOutcomeUnknown, so that
+// a restore is never sent twice by the SDK.
+package vb365
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
+)
+
+// Version is this SDK's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// APIVersion is a version of the VB365 REST API: the path segment after the
+// host ("/v6/...").
+type APIVersion string
+
+// The API versions this SDK speaks. V6 is the default.
+const (
+	V6 APIVersion = "v6"
+	V7 APIVersion = "v7"
+	V8 APIVersion = "v8"
+)
+
+// Defaults for NewClient.
+const (
+	// DefaultMaxRetries is how many times a call is re-sent at most.
+	DefaultMaxRetries = 4
+	// DefaultMinRetryWait is the first back-off between attempts.
+	DefaultMinRetryWait = 500 * time.Millisecond
+	// DefaultMaxRetryWait caps every wait between attempts, Retry-After
+	// included: a server asking for a longer wait gets its error returned.
+	DefaultMaxRetryWait = 30 * time.Second
+	// DefaultPageSize is the page size of List and All when
+	// ListOptions.Limit is 0.
+	DefaultPageSize = 500
+	// MaxPageSize is the largest page the server serves.
+	MaxPageSize = 10000
+)
+
+// maxResponseBody bounds a successful JSON answer (a page of 10,000 items
+// stays well below it).
+const maxResponseBody = 256 << 20
+
+// Client talks to one VB365 server. It is safe for concurrent use; create one
+// per server and credentials, and reuse it.
+type Client struct {
+	// RestoreSessions opens, lists, follows and stops restore sessions.
+	RestoreSessions *RestoreSessionsService
+	// Mailboxes browses and restores mailbox data in a restore session.
+	Mailboxes *MailboxesService
+
+	common service
+
+	version   APIVersion
+	host      string // scheme://host:port, no path
+	base      string // host + "/" + version
+	hc        *http.Client
+	retry     *retryablehttp.Client
+	maxWait   time.Duration
+	tokens    *tokenCache // nil without credentials
+	logger    *slog.Logger
+	debug     bool // logger enabled at debug level
+	userAgent string
+	now       func() time.Time // the clock for token expiry
+}
+
+type service struct{ client *Client }
+
+// Option configures a Client in NewClient.
+type Option func(*settings) error
+
+type settings struct {
+	version    APIVersion
+	grant      *grant
+	ts         oauth2.TokenSource
+	creds      int
+	hc         *http.Client
+	rootCAs    *x509.CertPool
+	maxRetries int
+	minWait    time.Duration
+	maxWait    time.Duration
+	logger     *slog.Logger
+	userAgent  string
+}
+
+// WithPassword logs in with grant_type=password, as an administrator, and
+// renews the token with grant_type=refresh_token.
+func WithPassword(username, password string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(username) == "" {
+			return invalidArg("username", "must not be empty")
+		}
+		if password == "" {
+			return invalidArg("password", "must not be empty")
+		}
+		s.creds++
+		s.grant = &grant{kind: "password", user: username, secret: Secret(password)}
+		return nil
+	}
+}
+
+// WithOperator logs in as a restore operator with grant_type=operator.
+// clientID is "<userObjectId>.<tenantId>" (the operator's Microsoft Entra
+// object ID and tenant ID); assertion is the operator's Microsoft access
+// token for the Restore Portal application (see RestorePortalSettings). The
+// token is renewed with grant_type=refresh_token.
+func WithOperator(clientID, assertion string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(clientID) == "" {
+			return invalidArg("clientID", "must not be empty")
+		}
+		if assertion == "" {
+			return invalidArg("assertion", "must not be empty")
+		}
+		s.creds++
+		s.grant = &grant{kind: "operator", user: clientID, secret: Secret(assertion)}
+		return nil
+	}
+}
+
+// WithTokenSource uses the caller's VB365 access tokens. After a 401 the
+// client asks ts for a token once more and re-sends the call once.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return invalidArg("ts", "must not be nil")
+		}
+		s.creds++
+		s.ts = ts
+		return nil
+	}
+}
+
+// WithHTTPClient sends every request through hc. The client is not changed:
+// its transport, timeouts and TLS settings apply as they are. Without it the
+// SDK uses its own client, which follows no redirects and keeps up to 32
+// connections to the server.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return invalidArg("hc", "must not be nil")
+		}
+		s.hc = hc
+		return nil
+	}
+}
+
+// WithRootCAs verifies the server's certificate against pool instead of the
+// system roots, for servers with a self-signed or private certificate.
+// Verification stays on. It cannot be combined with WithHTTPClient.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(s *settings) error {
+		if pool == nil {
+			return invalidArg("pool", "must not be nil")
+		}
+		s.rootCAs = pool
+		return nil
+	}
+}
+
+// WithAPIVersion selects the API version (V6 by default).
+func WithAPIVersion(v APIVersion) Option {
+	return func(s *settings) error {
+		switch v {
+		case V6, V7, V8:
+			s.version = v
+			return nil
+		}
+		return invalidArg("v", "unknown API version "+quote(string(v))+" (want v6, v7 or v8)")
+	}
+}
+
+// WithRetry sets how many times a call is re-sent at most (0: never), and the
+// bounds of the wait between attempts. maxWait also caps Retry-After: when
+// the server asks for a longer wait, the call fails with the server's answer
+// instead.
+func WithRetry(maxRetries int, minWait, maxWait time.Duration) Option {
+	return func(s *settings) error {
+		switch {
+		case maxRetries < 0:
+			return invalidArg("maxRetries", "must not be negative")
+		case minWait < 0:
+			return invalidArg("minWait", "must not be negative")
+		case maxWait < minWait:
+			return invalidArg("maxWait", "must not be less than minWait")
+		}
+		s.maxRetries, s.minWait, s.maxWait = maxRetries, minWait, maxWait
+		return nil
+	}
+}
+
+// WithLogger logs requests, answers, retries and logins to l at debug level,
+// and outcome-unknown failures at warn level. Secrets are never logged. The
+// client is silent by default.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return invalidArg("l", "must not be nil")
+		}
+		s.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(ua) == "" {
+			return invalidArg("ua", "must not be empty")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// NewClient returns a client for the server at serverURL, such as
+// "https://vb365.example.com:4443", with no API version in it. Without a
+// credentials option (WithOperator, WithPassword or WithTokenSource) only
+// anonymous calls such as RestorePortalSettings work.
+func NewClient(serverURL string, opts ...Option) (*Client, error) {
+	s := settings{
+		version:    V6,
+		maxRetries: DefaultMaxRetries,
+		minWait:    DefaultMinRetryWait,
+		maxWait:    DefaultMaxRetryWait,
+		userAgent:  "vb365-go/" + Version,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalidArg("opts", "must not contain nil")
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	host, err := parseServerURL(serverURL)
+	if err != nil {
+		return nil, err
+	}
+	if s.creds > 1 {
+		return nil, invalidArg("opts", "only one of WithPassword, WithOperator and WithTokenSource may be given")
+	}
+	if s.hc != nil && s.rootCAs != nil {
+		return nil, invalidArg("opts", "WithRootCAs cannot be combined with WithHTTPClient; set the CA pool in the client's transport")
+	}
+
+	c := &Client{
+		version:   s.version,
+		host:      host,
+		base:      host + "/" + string(s.version),
+		hc:        s.hc,
+		maxWait:   s.maxWait,
+		logger:    s.logger,
+		userAgent: s.userAgent,
+		now:       time.Now,
+	}
+	if c.hc == nil {
+		c.hc = defaultHTTPClient(s.rootCAs)
+	} else {
+		// The caller's client may follow redirects, and net/http keeps
+		// the Authorization header on a redirect to another port of the
+		// same host: guard the token in the transport, on a copy.
+		hc := *c.hc
+		scheme, hostPort, _ := strings.Cut(host, "://")
+		hc.Transport = &hostGuard{base: hc.Transport, scheme: scheme, host: hostPort}
+		c.hc = &hc
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	c.debug = c.logger.Enabled(context.Background(), slog.LevelDebug)
+	c.retry = &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: s.minWait,
+		RetryWaitMax: s.maxWait,
+		RetryMax:     s.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: c.prepareRetry,
+	}
+	if c.debug {
+		c.retry.RequestLogHook = c.logAttempt
+	}
+	switch {
+	case s.grant != nil:
+		s.grant.c = c
+		c.tokens = newTokenCache(s.grant.fetch, c.now)
+	case s.ts != nil:
+		ts := s.ts
+		c.tokens = newTokenCache(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, c.now)
+	}
+
+	c.common.client = c
+	c.RestoreSessions = (*RestoreSessionsService)(&c.common)
+	c.Mailboxes = (*MailboxesService)(&c.common)
+	return c, nil
+}
+
+// APIVersion returns the API version the client speaks.
+func (c *Client) APIVersion() APIVersion { return c.version }
+
+func parseServerURL(serverURL string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(serverURL))
+	switch {
+	case err != nil:
+		return "", invalidArg("serverURL", "not a URL")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", invalidArg("serverURL", "scheme must be https or http")
+	case u.Host == "":
+		return "", invalidArg("serverURL", "has no host")
+	case u.User != nil:
+		return "", invalidArg("serverURL", "must not carry credentials; use WithPassword or WithOperator")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", invalidArg("serverURL", "must not have a query or fragment")
+	case strings.Trim(u.Path, "/") != "":
+		return "", invalidArg("serverURL", "must not have a path (give the API version with WithAPIVersion)")
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+func defaultHTTPClient(roots *x509.CertPool) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 100
+	t.MaxConnsPerHost = 32
+	t.MaxIdleConnsPerHost = 32
+	if roots != nil {
+		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{
+		Transport: t,
+		// The API answers in place; a redirect is an error to show, and
+		// following one could carry a request elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// hostGuard sends the bearer token only to the configured server: a request
+// for any other scheme, host or port goes without its Authorization header.
+type hostGuard struct {
+	base   http.RoundTripper // nil: http.DefaultTransport
+	scheme string
+	host   string // host:port
+}
+
+// RoundTrip implements http.RoundTripper.
+func (g *hostGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := g.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if !strings.EqualFold(req.URL.Scheme, g.scheme) || !strings.EqualFold(req.URL.Host, g.host) {
+		if _, ok := req.Header["Authorization"]; ok {
+			req = req.Clone(req.Context())
+			req.Header.Del("Authorization")
+		}
+	}
+	return base.RoundTrip(req)
+}
+
+// CloseIdleConnections closes the idle connections of the transport below.
+func (g *hostGuard) CloseIdleConnections() {
+	if ci, ok := g.base.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// request describes one API call.
+type request struct {
+	op        string // operation name for errors and logs ("OperatorRestore")
+	method    string
+	path      string // escaped, after the version ("/RestoreSessions/...")
+	query     string // encoded, without "?"
+	body      []byte // JSON, encoded once, sent again on every attempt
+	unsafe    bool   // not idempotent: re-sent only when the server provably did not act
+	anonymous bool   // no bearer token
+	check     string // for unsafe calls: how to find out whether the server acted
+}
+
+// callKey carries the call in the context, for the retry policy.
+type callKey struct{}
+
+// do sends r and decodes a 2xx JSON answer into out (nil: the body is
+// discarded). It is the one request path of the SDK.
+func (c *Client) do(ctx context.Context, r *request, out any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !r.anonymous && c.tokens == nil {
+		return errors.New("vb365: " + r.op + " needs credentials: give NewClient WithOperator, WithPassword or WithTokenSource")
+	}
+	u := c.base + r.path
+	if r.query != "" {
+		u += "?" + r.query
+	}
+	ctx = context.WithValue(ctx, callKey{}, r)
+	for relogin := false; ; relogin = true {
+		var auth string
+		if !r.anonymous {
+			tok, err := c.tokens.token(ctx)
+			if err != nil {
+				return err
+			}
+			auth = tok.header
+		}
+		resp, err := c.send(ctx, r, u, auth)
+		if err != nil {
+			return c.transportError(ctx, r, err)
+		}
+		// The server decided nothing on a 401, so even an unsafe call may
+		// be sent again once with a new token.
+		if resp.StatusCode == http.StatusUnauthorized && !r.anonymous && !relogin {
+			drain(resp.Body)
+			c.tokens.invalidate(auth)
+			if c.debug {
+				c.logger.DebugContext(ctx, "vb365 401: logging in again", "op", r.op)
+			}
+			continue
+		}
+		return c.handle(ctx, r, resp, out)
+	}
+}
+
+func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Response, error) {
+	var body any
+	if r.body != nil {
+		body = r.body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h["Accept"] = jsonHeader
+	h["User-Agent"] = []string{c.userAgent}
+	if r.body != nil {
+		h["Content-Type"] = jsonHeader
+	}
+	if auth != "" {
+		h["Authorization"] = []string{auth}
+	}
+	resp, err := c.retry.Do(req)
+	if err != nil && resp != nil {
+		drain(resp.Body)
+	}
+	return resp, err
+}
+
+var jsonHeader = []string{"application/json"}
+
+// handle turns an answer into the result of the call.
+func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, out any) error {
+	defer drain(resp.Body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		apiErr := newAPIError(r.method, c.base+r.path, resp.StatusCode, body)
+		if r.unsafe && mayHaveActed(resp) {
+			return c.outcomeUnknown(ctx, r, apiErr)
+		}
+		return apiErr
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0 {
+		if out != nil {
+			return c.decodeError(ctx, r, errors.New("empty answer"))
+		}
+		return nil
+	}
+	if err := decodeJSON(resp.Body, out); err != nil {
+		return c.decodeError(ctx, r, err)
+	}
+	return nil
+}
+
+func decodeJSON(body io.Reader, out any) error {
+	dec := json.NewDecoder(io.LimitReader(body, maxResponseBody))
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty answer")
+		}
+		return err
+	}
+	return nil
+}
+
+// decodeError reports a 2xx answer that could not be read. For an unsafe
+// call the server has acted, but the caller cannot know its result.
+func (c *Client) decodeError(ctx context.Context, r *request, err error) error {
+	err = errors.New("vb365: " + r.op + ": reading the answer to " + r.method + " " + c.base + r.path + ": " + err.Error())
+	if r.unsafe {
+		return c.outcomeUnknown(ctx, r, err)
+	}
+	return err
+}
+
+// transportError reports a call that got no answer.
+func (c *Client) transportError(ctx context.Context, r *request, err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		// The failure came between attempts (a cancelled wait, a failed
+		// token renewal): the last attempt was one the server provably
+		// did not act on.
+		return err
+	}
+	// url.Error repeats the URL with its query; name the operation instead.
+	err = &wrapped{msg: "vb365: " + r.op + ": " + ue.Op + " " + c.base + r.path + ": " + ue.Err.Error(), err: ue.Err}
+	if r.unsafe && !isDialError(ue.Err) {
+		return c.outcomeUnknown(ctx, r, err)
+	}
+	return err
+}
+
+// wrapped is an error with its own text that unwraps to its cause.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }
+
+func (c *Client) outcomeUnknown(ctx context.Context, r *request, cause error) error {
+	c.logger.WarnContext(ctx, "vb365 outcome unknown", "op", r.op, "method", r.method, "path", r.path)
+	return &OutcomeUnknownError{Op: r.op, Method: r.method, URL: c.base + r.path, Check: r.check, Err: cause}
+}
+
+// isDialError reports whether err happened before a connection to the
+// server existed, so that no byte of the request reached it.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// mayHaveActed reports whether a non-2xx answer to an unsafe call leaves
+// open whether the server acted. 4xx answers are decisions not to act; a 503
+// with Retry-After is a server that turned the request away.
+func mayHaveActed(resp *http.Response) bool {
+	if resp.StatusCode < 500 {
+		return false
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		_, ok := retryAfter(resp)
+		return !ok
+	}
+	return true
+}
+
+func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	r, _ := req.Context().Value(callKey{}).(*request)
+	op := ""
+	if r != nil {
+		op = r.op
+	}
+	c.logger.DebugContext(req.Context(), "vb365 request", "op", op, "method", req.Method, "path", req.URL.Path, "attempt", attempt+1)
+}
+
+// drain reads what is left of a body, within reason, so that the connection
+// can be reused, and closes it.
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}
+
+func quote(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return "\"" + strings.ToValidUTF8(s, "?") + "\""
+}

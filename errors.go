@@ -1,0 +1,242 @@
+package vb365
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sentinel errors. An *APIError matches the one for its status code with
+// errors.Is, so callers need not compare status codes themselves:
+//
+//	if errors.Is(err, vb365.ErrNotFound) { ... }
+var (
+	// ErrBadRequest matches an *APIError with status 400.
+	ErrBadRequest = errors.New("vb365: bad request")
+	// ErrUnauthorized matches an *APIError with status 401, and a login
+	// that the token endpoint refused.
+	ErrUnauthorized = errors.New("vb365: unauthorized")
+	// ErrForbidden matches an *APIError with status 403.
+	ErrForbidden = errors.New("vb365: forbidden")
+	// ErrNotFound matches an *APIError with status 404.
+	ErrNotFound = errors.New("vb365: not found")
+	// ErrConflict matches an *APIError with status 409.
+	ErrConflict = errors.New("vb365: conflict")
+	// ErrRateLimited matches an *APIError with status 429.
+	ErrRateLimited = errors.New("vb365: rate limited")
+
+	// ErrOutcomeUnknown matches the error of an unsafe call (one that is
+	// not idempotent, such as OperatorRestore) that failed after the
+	// request may have reached the server: a 5xx answer, a connection
+	// dropped after the request was written, a timeout, or a cancelled
+	// context. The SDK does not send such a call again. The server may or
+	// may not have acted; check before sending the call again (for a
+	// restore, read the restore session's events).
+	ErrOutcomeUnknown = errors.New("vb365: outcome unknown")
+
+	// ErrInvalidArgument matches an error for input that the SDK refused
+	// before sending any request. The error's text names the argument.
+	ErrInvalidArgument = errors.New("vb365: invalid argument")
+)
+
+// maxErrorBody bounds how much of a non-2xx body is read and kept.
+const maxErrorBody = 64 << 10
+
+// keptErrorBody bounds the copy of the body kept in APIError.Body.
+const keptErrorBody = 4 << 10
+
+// APIError is the error for every answer outside 2xx. Its fields come from
+// the server's RESTExceptionInfo body ({"message", "errorCode"}) or, for the
+// token endpoint, from an OAuth error body ({"error", "error_description"}).
+// Bodies that are HTML, empty or otherwise not JSON still give an APIError;
+// Message then holds the start of the text.
+type APIError struct {
+	// StatusCode is the HTTP status code.
+	StatusCode int
+	// Code is the Veeam errorCode (v7 and later, such as "ResourceNotFound")
+	// or the OAuth error ("invalid_grant") from the token endpoint. It is
+	// empty when the server sent none.
+	Code ErrorCode
+	// Message is the server's message.
+	Message string
+	// Method and URL name the request; URL carries no query string.
+	Method string
+	URL    string
+	// Body is the start of the response body (at most 4 KiB), for
+	// diagnosis.
+	Body []byte
+}
+
+// ErrorCode is a Veeam errorCode (v7 and later). Codes this SDK does not know
+// are kept as they come.
+type ErrorCode string
+
+// Error codes documented for v7 and v8.
+const (
+	ErrorCodeProxyOffline                      ErrorCode = "ProxyOffline"
+	ErrorCodeOutdatedChangeToken               ErrorCode = "OutdatedChangeToken"
+	ErrorCodeResourceAccessDenied              ErrorCode = "ResourceAccessDenied"
+	ErrorCodeResourceNotFound                  ErrorCode = "ResourceNotFound"
+	ErrorCodeParameterValidationFailure        ErrorCode = "ParameterValidationFailure"
+	ErrorCodeOrganizationTransfer              ErrorCode = "OrganizationTransfer"
+	ErrorCodeRepositoryOwnerChangeTooManyLinks ErrorCode = "RepositoryOwnerChangeTooManyLinks"
+	ErrorCodeTimeout                           ErrorCode = "Timeout"
+	ErrorCodeOperationConflict                 ErrorCode = "OperationConflict"
+	ErrorCodeHTTPError                         ErrorCode = "HttpError"
+)
+
+// Error implements error.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("vb365: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.URL)
+	b.WriteString(": ")
+	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(" (")
+		b.WriteString(string(e.Code))
+		b.WriteByte(')')
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel error for e's status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// errorBody is the union of RESTExceptionInfo and an OAuth error.
+type errorBody struct {
+	Message          string `json:"message"`
+	ErrorCode        string `json:"errorCode"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// newAPIError builds the error for a non-2xx answer from at most
+// maxErrorBody bytes of its body.
+func newAPIError(method, url string, status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Method: method, URL: url}
+	if len(body) > 0 {
+		e.Body = bytes.Clone(body[:min(len(body), keptErrorBody)])
+	}
+	var eb errorBody
+	if json.Unmarshal(body, &eb) == nil {
+		e.Message = eb.Message
+		e.Code = ErrorCode(eb.ErrorCode)
+		if e.Code == "" {
+			e.Code = ErrorCode(eb.Error)
+		}
+		if e.Message == "" {
+			e.Message = eb.ErrorDescription
+		}
+		return e
+	}
+	e.Message = textSnippet(body)
+	return e
+}
+
+// textSnippet turns a body that is not JSON (an HTML error page, say) into
+// one short line of valid UTF-8.
+func textSnippet(body []byte) string {
+	const max = 200
+	s := strings.Join(strings.Fields(string(body[:min(len(body), 4*max)])), " ")
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// ArgumentError is the error for an argument that the SDK refused before
+// sending any request. It matches ErrInvalidArgument.
+type ArgumentError struct {
+	// Arg names the argument, as in the method's signature or the
+	// request struct's field ("sessionID", "req.ItemIDs").
+	Arg string
+	// Problem says what is wrong with it.
+	Problem string
+}
+
+// Error implements error.
+func (e *ArgumentError) Error() string {
+	return "vb365: invalid argument " + e.Arg + ": " + e.Problem
+}
+
+// Is reports whether target is ErrInvalidArgument.
+func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+func invalidArg(arg, problem string) error { return &ArgumentError{Arg: arg, Problem: problem} }
+
+// OutcomeUnknownError is the error of an unsafe call that failed after the
+// request may have reached the server. It matches ErrOutcomeUnknown, and
+// through Unwrap the cause: an *APIError for a 5xx answer, a network error,
+// or the context's error.
+type OutcomeUnknownError struct {
+	// Op names the operation ("OperatorRestore").
+	Op string
+	// Method and URL name the request; URL carries no query string.
+	Method, URL string
+	// Check tells how to find out whether the server acted.
+	Check string
+	// Err is the cause.
+	Err error
+}
+
+// Error implements error.
+func (e *OutcomeUnknownError) Error() string {
+	return "vb365: " + e.Op + " (" + e.Method + " " + e.URL + "): outcome unknown, the server may have acted: " +
+		e.Err.Error() + "; not sent again: " + e.Check
+}
+
+// Unwrap returns ErrOutcomeUnknown and the cause.
+func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Err} }
+
+// loginError is a login that the token endpoint refused or that failed on
+// the way. A refusal matches ErrUnauthorized.
+type loginError struct {
+	grant   string
+	refused bool
+	err     error
+}
+
+func (e *loginError) Error() string {
+	if e.refused {
+		return "vb365: login (grant_type=" + e.grant + ") refused: " + e.err.Error()
+	}
+	return "vb365: login (grant_type=" + e.grant + ") failed: " + e.err.Error()
+}
+
+func (e *loginError) Unwrap() []error {
+	if e.refused {
+		return []error{ErrUnauthorized, e.err}
+	}
+	return []error{e.err}
+}

@@ -1,0 +1,199 @@
+package vb365
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/url"
+	"strconv"
+)
+
+// MailboxesService browses the mailboxes, folders and items of a restore
+// session, and restores items.
+type MailboxesService service
+
+func (s *MailboxesService) mailboxes(sessionID string) (lister, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes", "sessionID", sessionID)
+	return lister{c: s.client, op: "Mailboxes.List", path: path}, err
+}
+
+// List returns one page of the mailboxes in a restore session
+// (GET /vN/RestoreSessions/{id}/organization/mailboxes).
+func (s *MailboxesService) List(ctx context.Context, sessionID string, opts *ListOptions) (*Page[Mailbox], error) {
+	l, err := s.mailboxes(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[Mailbox](ctx, l, opts)
+}
+
+// All iterates over the mailboxes in a restore session, from opts.Offset on,
+// page by page.
+func (s *MailboxesService) All(ctx context.Context, sessionID string, opts *ListOptions) iter.Seq2[Mailbox, error] {
+	l, err := s.mailboxes(sessionID)
+	return listAll[Mailbox](ctx, l, opts, err)
+}
+
+// Get returns one mailbox of a restore session.
+func (s *MailboxesService) Get(ctx context.Context, sessionID, mailboxID string) (*Mailbox, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}", "sessionID", sessionID, "mailboxID", mailboxID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Mailbox)
+	if err := s.client.do(ctx, &request{op: "Mailboxes.Get", method: "GET", path: path}, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RootFolders is the FolderListOptions.ParentID that lists a mailbox's
+// top-level folders.
+const RootFolders = "root"
+
+// FolderListOptions selects the folders that Folders lists.
+type FolderListOptions struct {
+	ListOptions
+	// ParentID lists the subfolders of this folder. RootFolders lists the
+	// top-level folders; empty lists the whole folder tree, which is slow
+	// on large mailboxes.
+	ParentID string
+	// Name keeps folders whose name matches; '*' and '?' are wildcards.
+	Name string
+}
+
+// Folders iterates over the folders of a mailbox
+// (GET .../mailboxes/{id}/folders).
+func (s *MailboxesService) Folders(ctx context.Context, sessionID, mailboxID string, opts *FolderListOptions) iter.Seq2[Folder, error] {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/folders", "sessionID", sessionID, "mailboxID", mailboxID)
+	l := lister{c: s.client, op: "Mailboxes.Folders", path: path}
+	var lo *ListOptions
+	if opts != nil && err == nil {
+		lo = &opts.ListOptions
+		parent := opts.ParentID
+		if parent == RootFolders && s.client.version == V6 {
+			// The v6 documentation names the top level "null"; v7 and
+			// later name it "root".
+			parent = "null"
+		} else if parent != "" {
+			err = checkID("opts.ParentID", parent)
+		}
+		if parent != "" {
+			l.extra += "&parentId=" + url.QueryEscape(parent)
+		}
+		if opts.Name != "" {
+			l.extra += "&name=" + url.QueryEscape(opts.Name)
+		}
+	}
+	return listAll[Folder](ctx, l, lo, err)
+}
+
+// ItemListOptions selects the items that Items lists.
+type ItemListOptions struct {
+	ListOptions
+	// FolderID lists the items of this folder; empty lists the whole
+	// mailbox.
+	FolderID string
+}
+
+// Items iterates over the items of a mailbox, or of one of its folders
+// (GET .../mailboxes/{id}/items). The folder goes as folderId on v6 and as
+// parentId on v7 and later, as each version's API description says.
+func (s *MailboxesService) Items(ctx context.Context, sessionID, mailboxID string, opts *ItemListOptions) iter.Seq2[Item, error] {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items", "sessionID", sessionID, "mailboxID", mailboxID)
+	l := lister{c: s.client, op: "Mailboxes.Items", path: path}
+	var lo *ListOptions
+	if opts != nil && err == nil {
+		lo = &opts.ListOptions
+		if opts.FolderID != "" {
+			err = checkID("opts.FolderID", opts.FolderID)
+			param := "&parentId="
+			if s.client.version == V6 {
+				param = "&folderId="
+			}
+			l.extra = param + url.QueryEscape(opts.FolderID)
+		}
+	}
+	return listAll[Item](ctx, l, lo, err)
+}
+
+// OperatorRestoreRequest says what a restore operator restores, and where
+// (RESTOperatorRestoreOptions).
+type OperatorRestoreRequest struct {
+	// ChangedItems restores items that changed since the backup.
+	ChangedItems bool
+	// DeletedItems restores items that are missing from the mailbox.
+	DeletedItems bool
+	// MarkRestoredAsUnread marks the restored items unread.
+	MarkRestoredAsUnread bool
+	// Folder is the folder to restore to, created when missing; empty
+	// restores to the original location.
+	Folder string
+	// ItemIDs are the items to restore. At least one is required.
+	ItemIDs []string
+	// Reason is a free-text reason, kept by the server.
+	Reason string
+}
+
+type itemRef struct {
+	ID string `json:"id"`
+}
+
+type operatorRestoreBody struct {
+	ChangedItems         bool      `json:"changedItems"`
+	DeletedItems         bool      `json:"deletedItems"`
+	MarkRestoredAsUnread bool      `json:"markRestoredAsUnread"`
+	Folder               string    `json:"folder,omitempty"`
+	Items                []itemRef `json:"items"`
+	Reason               string    `json:"reason,omitempty"`
+}
+
+// OperatorRestore restores mailbox items as a restore operator
+// (POST .../mailboxes/{id}/items/operatorRestore) and returns the ID of the
+// session whose events follow the restore.
+//
+// Retry class: unsafe. A restore sent twice restores twice, so it is re-sent
+// only when the server provably did not act (no connection made, 408, 429,
+// 503 with Retry-After) or after a 401 with a new token. After any other
+// failure the error matches ErrOutcomeUnknown: read the session's events
+// (RestoreSessions.Events) to see whether the restore ran before sending it
+// again.
+func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailboxID string, req *OperatorRestoreRequest) (*RestoreResult, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items/operatorRestore", "sessionID", sessionID, "mailboxID", mailboxID)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, invalidArg("req", "must not be nil")
+	}
+	if len(req.ItemIDs) == 0 {
+		return nil, invalidArg("req.ItemIDs", "must name at least one item")
+	}
+	body := operatorRestoreBody{
+		ChangedItems:         req.ChangedItems,
+		DeletedItems:         req.DeletedItems,
+		MarkRestoredAsUnread: req.MarkRestoredAsUnread,
+		Folder:               req.Folder,
+		Items:                make([]itemRef, len(req.ItemIDs)),
+		Reason:               req.Reason,
+	}
+	for i, id := range req.ItemIDs {
+		if err := checkID("req.ItemIDs["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+		body.Items[i].ID = id
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	out := new(RestoreResult)
+	err = s.client.do(ctx, &request{
+		op: "OperatorRestore", method: "POST", path: path, body: b, unsafe: true,
+		check: "read the restore session's events (RestoreSessions.Events) for this restore before sending it again",
+	}, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

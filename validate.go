@@ -1,0 +1,55 @@
+package vb365
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// maxIDLength bounds an ID argument; the server's longest IDs (item IDs) are
+// a few hundred characters.
+const maxIDLength = 2048
+
+// checkID refuses an ID that cannot name anything on the server: empty,
+// blank, over-long, with control characters, or with ".." (which no VB365
+// ID contains, and which could walk a path elsewhere).
+func checkID(arg, id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return invalidArg(arg, "must not be empty")
+	case len(id) > maxIDLength:
+		return invalidArg(arg, "is longer than "+strconv.Itoa(maxIDLength)+" bytes")
+	case strings.Contains(id, ".."):
+		return invalidArg(arg, "must not contain \"..\"")
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 || id[i] == 0x7f {
+			return invalidArg(arg, "must not contain control characters")
+		}
+	}
+	return nil
+}
+
+// idPath checks IDs and joins them, path-escaped, into the segments of
+// format: each "{}" in format takes the next ID. Folder and item IDs contain
+// '+', '/' and '='; escaping keeps each one a single segment.
+func idPath(format string, args ...string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(format) + 64)
+	n := 0
+	for {
+		i := strings.Index(format, "{}")
+		if i < 0 {
+			b.WriteString(format)
+			return b.String(), nil
+		}
+		arg, id := args[2*n], args[2*n+1]
+		if err := checkID(arg, id); err != nil {
+			return "", err
+		}
+		b.WriteString(format[:i])
+		b.WriteString(url.PathEscape(id))
+		format = format[i+2:]
+		n++
+	}
+}
