@@ -587,3 +587,7 @@ func quote(s string) string {
 	}
 	return "\"" + strings.ToValidUTF8(s, "?") + "\""
 }
+
+// CloseIdleConnections closes the connections the client keeps open for
+// reuse. It does not end the login; a later call opens new connections.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }

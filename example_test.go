@@ -1,0 +1,140 @@
+package vb365_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/vb365-go/vb365"
+	"github.com/vb365-go/vb365/vb365test"
+)
+
+// A restore operator's client: the operator's Entra object ID and tenant ID,
+// and the Microsoft access token they got for the Restore Portal
+// application. The fake server stands in for a VB365 server here.
+func ExampleNewClient() {
+	srv := vb365test.NewServer()
+	defer srv.Close()
+
+	client, err := vb365.NewClient(srv.URL, // "https://vb365.example.com:4443" in real life
+		vb365.WithOperator(vb365test.DefaultOperatorClientID, vb365test.DefaultOperatorAssertion),
+		vb365.WithAPIVersion(vb365.V8),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+
+	settings, err := client.RestorePortalSettings(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Restore Portal enabled:", settings.IsEnabled)
+	// Output:
+	// Restore Portal enabled: true
+}
+
+// Iterating over every mailbox of a restore session; the iterator fetches
+// the pages as it goes.
+func ExampleMailboxesService_All() {
+	srv := vb365test.NewServer()
+	defer srv.Close()
+	client, _ := vb365.NewClient(srv.URL, vb365.WithOperator(vb365test.DefaultOperatorClientID, vb365test.DefaultOperatorAssertion))
+	defer client.CloseIdleConnections()
+	ctx := context.Background()
+
+	session, err := client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{DateTime: time.Now()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.RestoreSessions.Stop(ctx, session.ID)
+
+	for m, err := range client.Mailboxes.All(ctx, session.ID, nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s <%s> archive=%v\n", m.Name, m.Email, m.IsArchive)
+	}
+	// Output:
+	// Alice Johnson <alice@contoso.onmicrosoft.com> archive=false
+	// Bob Smith <bob@contoso.onmicrosoft.com> archive=false
+	// Support <support@contoso.onmicrosoft.com> archive=false
+	// Online Archive - Alice Johnson <alice@contoso.onmicrosoft.com> archive=true
+}
+
+// Restoring two messages to a folder of the user's mailbox, then reading
+// how the restore went from the session's events.
+func ExampleMailboxesService_OperatorRestore() {
+	srv := vb365test.NewServer()
+	defer srv.Close()
+	client, _ := vb365.NewClient(srv.URL, vb365.WithOperator(vb365test.DefaultOperatorClientID, vb365test.DefaultOperatorAssertion))
+	defer client.CloseIdleConnections()
+	ctx := context.Background()
+
+	session, err := client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{
+		DateTime: time.Now(), Reason: "ticket 4711",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.RestoreSessions.Stop(ctx, session.ID)
+
+	// IDs as the listing calls return them.
+	alice := srv.Organization().MailboxByEmail("alice@contoso.onmicrosoft.com")
+	inbox := alice.Folder("Inbox").Items()
+
+	result, err := client.Mailboxes.OperatorRestore(ctx, session.ID, alice.ID(), &vb365.OperatorRestoreRequest{
+		ItemIDs: []string{inbox[0].ID(), inbox[1].ID()},
+		Folder:  "Restored",
+		Reason:  "ticket 4711",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for ev, err := range client.RestoreSessions.Events(ctx, result.SessionID, nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(ev.Type, ev.Status, ev.Message)
+	}
+	// Output:
+	// Restore Success Restored 2 item(s) of mailbox alice@contoso.onmicrosoft.com to folder 'Restored'.
+}
+
+// A restore whose answer was lost: the SDK does not send it again, and the
+// error says to check. Here the server restores, then its gateway answers
+// 502.
+func ExampleErrOutcomeUnknown() {
+	srv := vb365test.NewServer()
+	defer srv.Close()
+	client, _ := vb365.NewClient(srv.URL, vb365.WithOperator(vb365test.DefaultOperatorClientID, vb365test.DefaultOperatorAssertion))
+	defer client.CloseIdleConnections()
+	ctx := context.Background()
+
+	session, _ := client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{DateTime: time.Now()})
+	alice := srv.Organization().MailboxByEmail("alice@contoso.onmicrosoft.com")
+	item := alice.Folder("Inbox").Items()[0]
+	srv.InjectFault(vb365test.RouteOperatorRestore, vb365test.ActThenRespond(502, "Bad Gateway"))
+
+	_, err := client.Mailboxes.OperatorRestore(ctx, session.ID, alice.ID(), &vb365.OperatorRestoreRequest{ItemIDs: []string{item.ID()}})
+	if errors.Is(err, vb365.ErrOutcomeUnknown) {
+		fmt.Println("outcome unknown; checking the session's events")
+		restored := 0
+		for ev, err := range client.RestoreSessions.Events(ctx, session.ID, nil) {
+			if err != nil {
+				log.Fatal(err)
+			}
+			if ev.Type == vb365.EventTypeRestore && ev.Status == vb365.EventStatusSuccess {
+				restored++
+			}
+		}
+		fmt.Println("restores found:", restored)
+	}
+	fmt.Println("restores executed by the server:", srv.RestoreCount())
+	// Output:
+	// outcome unknown; checking the session's events
+	// restores found: 1
+	// restores executed by the server: 1
+}

@@ -1,0 +1,363 @@
+package vb365test
+
+import (
+	"crypto/x509"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default credentials accepted by a server built without WithUser or
+// WithOperator.
+const (
+	// DefaultUsername is the user name accepted by the password grant.
+	DefaultUsername = "vb365admin@contoso.onmicrosoft.com"
+	// DefaultPassword is the password accepted by the password grant.
+	DefaultPassword = "Fake-Passw0rd!"
+	// DefaultOperatorClientID is the client_id accepted by the operator
+	// grant, in the "userObjectId.tenantId" form.
+	DefaultOperatorClientID = "6b8f2c1e-3d4a-4f5b-9c7d-8e9f0a1b2c3d.1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+	// DefaultOperatorAssertion is the assertion (a Microsoft identity
+	// platform access token in real life) accepted by the operator grant.
+	DefaultOperatorAssertion = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJvaWQiOiJmYWtlLW9wZXJhdG9yIn0."
+)
+
+// Default limits.
+const (
+	// DefaultTokenLifetime is the access-token lifetime (expires_in 3600).
+	DefaultTokenLifetime = time.Hour
+	// DefaultRefreshTokenLifetime is the refresh-token lifetime (the real
+	// value is undocumented).
+	DefaultRefreshTokenLifetime = 24 * time.Hour
+	// DefaultPageLimitMax is the largest accepted limit query value.
+	DefaultPageLimitMax = 10000
+	// DefaultPageLimit is the limit used when the query has none.
+	DefaultPageLimit = 30
+)
+
+// serverVersions are the build numbers reported by ServiceInstance.
+var serverVersions = map[int]string{6: "6.0.0.367", 7: "7.0.0.2911", 8: "8.0.2.159"}
+
+// Option configures a Server.
+type Option func(*config)
+
+type credential struct{ id, secret string }
+
+type config struct {
+	tokenLifetime   time.Duration
+	refreshLifetime time.Duration
+	now             func() time.Time
+	org             *Organization
+	users           []credential
+	operators       []credential
+	pageLimitMax    int
+	versions        map[int]bool
+}
+
+// WithTokenLifetime sets the access-token lifetime (expires_in). The server
+// enforces it with its clock (see WithClock). Values below one second are
+// ignored.
+func WithTokenLifetime(d time.Duration) Option {
+	return func(c *config) {
+		if d >= time.Second {
+			c.tokenLifetime = d
+		}
+	}
+}
+
+// WithRefreshTokenLifetime sets the refresh-token lifetime. Values below one
+// second are ignored.
+func WithRefreshTokenLifetime(d time.Duration) Option {
+	return func(c *config) {
+		if d >= time.Second {
+			c.refreshLifetime = d
+		}
+	}
+}
+
+// WithClock sets the server clock used for token expiry and timestamps.
+// now must be safe for concurrent use. nil keeps time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithOrganization sets the seed data (default DefaultOrganization()). The
+// organization must not be modified afterwards. nil keeps the default.
+func WithOrganization(org *Organization) Option {
+	return func(c *config) { c.org = org }
+}
+
+// WithUser adds credentials accepted by grant_type=password. The first
+// WithUser replaces the default DefaultUsername/DefaultPassword pair;
+// further calls add more users.
+func WithUser(username, password string) Option {
+	return func(c *config) { c.users = append(c.users, credential{username, password}) }
+}
+
+// WithOperator adds credentials accepted by grant_type=operator. The first
+// WithOperator replaces the default DefaultOperatorClientID /
+// DefaultOperatorAssertion pair; further calls add more operators.
+func WithOperator(clientID, assertion string) Option {
+	return func(c *config) { c.operators = append(c.operators, credential{clientID, assertion}) }
+}
+
+// WithPageLimitMax sets the largest accepted limit query value (default
+// 10000). Values below 1 are ignored.
+func WithPageLimitMax(n int) Option {
+	return func(c *config) {
+		if n >= 1 {
+			c.pageLimitMax = n
+		}
+	}
+}
+
+// WithVersions restricts the API versions served (default 6, 7 and 8). Paths
+// of other versions answer 404, which lets clients test version probing.
+// Versions other than 6, 7 and 8 are ignored; if none remains, all three are
+// served.
+func WithVersions(versions ...int) Option {
+	return func(c *config) {
+		m := map[int]bool{}
+		for _, v := range versions {
+			if v >= 6 && v <= 8 {
+				m[v] = true
+			}
+		}
+		if len(m) > 0 {
+			c.versions = m
+		}
+	}
+}
+
+// Server is a running fake VB365 REST server. Its methods are safe for
+// concurrent use.
+//
+// Choices where the real server is undocumented: token errors are OAuth
+// style 400 {"error","error_description"} (invalid_grant for bad
+// credentials, unknown/used/expired/revoked refresh tokens and unsupported
+// grants; invalid_request for a non-form body); a missing grant_type means
+// password (the spec default); refresh tokens rotate (single use); logout
+// revokes the caller's access token and its paired refresh token; 401 answers
+// carry WWW-Authenticate: Bearer; a limit of 0 answers 400 like a negative
+// one; a session and its events stay readable after Stop while its
+// mailboxes, folders, items and restores answer 404; restore sessions are
+// visible to every token; OperatorExplore's scope only sets scopeName (every
+// mailbox is browsable); v7/v8 accept disable_antiforgery_token but no
+// antiforgery token is ever required.
+type Server struct {
+	// URL is the base URL, "http://127.0.0.1:port" (or https for
+	// NewTLSServer), without a version segment.
+	URL string
+
+	ts      *httptest.Server
+	cfg     config
+	idx     *orgIndex
+	closing chan struct{}
+	closed  sync.Once
+	conns   atomic.Int64
+
+	mu         sync.Mutex
+	requests   map[Route]int
+	faults     map[Route][]Fault
+	hook       func(Route) (Fault, bool)
+	faultCount int
+	access     map[string]*accessToken
+	refresh    map[string]*refreshToken
+	sessions   []*session
+	sessByID   map[string]*session
+	restores   []Restore
+}
+
+// NewServer starts a plain-HTTP fake on 127.0.0.1. Call Close when done.
+func NewServer(opts ...Option) *Server {
+	s := newServer(opts)
+	s.ts.Start()
+	s.URL = s.ts.URL
+	return s
+}
+
+// NewTLSServer starts an HTTPS fake on 127.0.0.1 with a self-signed
+// certificate; trust it with CertPool or use Client. HTTP/2 is not enabled,
+// so connection-drop faults behave like on HTTP/1.1.
+func NewTLSServer(opts ...Option) *Server {
+	s := newServer(opts)
+	s.ts.StartTLS()
+	s.URL = s.ts.URL
+	return s
+}
+
+func newServer(opts []Option) *Server {
+	cfg := config{
+		tokenLifetime:   DefaultTokenLifetime,
+		refreshLifetime: DefaultRefreshTokenLifetime,
+		now:             time.Now,
+		pageLimitMax:    DefaultPageLimitMax,
+		versions:        map[int]bool{6: true, 7: true, 8: true},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.org == nil {
+		cfg.org = DefaultOrganization()
+	}
+	if len(cfg.users) == 0 {
+		cfg.users = []credential{{DefaultUsername, DefaultPassword}}
+	}
+	if len(cfg.operators) == 0 {
+		cfg.operators = []credential{{DefaultOperatorClientID, DefaultOperatorAssertion}}
+	}
+	s := &Server{
+		cfg:      cfg,
+		idx:      buildIndex(cfg.org),
+		closing:  make(chan struct{}),
+		requests: map[Route]int{},
+		faults:   map[Route][]Fault{},
+		access:   map[string]*accessToken{},
+		refresh:  map[string]*refreshToken{},
+		sessByID: map[string]*session{},
+	}
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	ts.Config.ReadHeaderTimeout = 30 * time.Second
+	s.ts = ts
+	return s
+}
+
+// Close stops the server: it aborts pending delay faults, closes every
+// connection and waits for running handlers. It is safe to call more than
+// once.
+func (s *Server) Close() {
+	s.closed.Do(func() {
+		close(s.closing)
+		s.ts.CloseClientConnections()
+		s.ts.Close()
+	})
+}
+
+// CertPool returns a pool trusting the server certificate (nil for a
+// plain-HTTP server).
+func (s *Server) CertPool() *x509.CertPool {
+	c := s.ts.Certificate()
+	if c == nil {
+		return nil
+	}
+	p := x509.NewCertPool()
+	p.AddCert(c)
+	return p
+}
+
+// Client returns an *http.Client configured for the server (trusting its
+// certificate for a TLS server). Its idle connections are closed by Close.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// Organization returns the seed data the server serves. Do not modify it.
+func (s *Server) Organization() *Organization { return s.cfg.org }
+
+// Requests reports how many requests were received on route r, faulted or
+// not (requests on unknown paths are not counted).
+func (s *Server) Requests(r Route) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[r]
+}
+
+// TokenRequests reports Requests(RouteToken).
+func (s *Server) TokenRequests() int { return s.Requests(RouteToken) }
+
+// ConnectionsOpened reports how many TCP connections the server accepted.
+func (s *Server) ConnectionsOpened() int { return int(s.conns.Load()) }
+
+// Restore is one operatorRestore the server executed.
+type Restore struct {
+	// SessionID is the explore (restore) session the request was made in.
+	SessionID string
+	// MailboxID is the mailbox the items belong to.
+	MailboxID string
+	// ItemIDs are the restored item IDs, in request order.
+	ItemIDs []string
+	// Folder is the target folder ("" = original location).
+	Folder string
+	// Reason is the free-text reason.
+	Reason string
+	// ChangedItems, DeletedItems and MarkRestoredAsUnread echo the options.
+	ChangedItems, DeletedItems, MarkRestoredAsUnread bool
+	// APIVersion is the path version used: "v6", "v7" or "v8".
+	APIVersion string
+	// Time is the server-clock time of the restore.
+	Time time.Time
+}
+
+// Restores returns every operatorRestore the server executed (acted on), in
+// order. Faults of kind FaultRespond and FaultDropBeforeAct do not execute.
+func (s *Server) Restores() []Restore {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Restore, len(s.restores))
+	for i, r := range s.restores {
+		r.ItemIDs = append([]string(nil), r.ItemIDs...)
+		out[i] = r
+	}
+	return out
+}
+
+// RestoreCount reports len(Restores()).
+func (s *Server) RestoreCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.restores)
+}
+
+// Session is a snapshot of a restore session created through the server.
+type Session struct {
+	// ID is the session UUID.
+	ID string
+	// Name is the session name.
+	Name string
+	// Type is Vex, Veod, Vesp or Vet.
+	Type string
+	// State is "Working" or "Stopped".
+	State string
+	// InitiatedBy is the userName of the token that created it.
+	InitiatedBy string
+	// Reason is the reason given to OperatorExplore.
+	Reason string
+	// CreationTime and EndTime (zero while working) on the server clock.
+	CreationTime, EndTime time.Time
+	// APIVersion is the version used to create it ("v6", "v7", "v8").
+	APIVersion string
+	// Events is the number of events the session holds.
+	Events int
+}
+
+// Sessions returns snapshots of every restore session, in creation order.
+func (s *Server) Sessions() []Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Session, len(s.sessions))
+	for i, ss := range s.sessions {
+		out[i] = Session{
+			ID: ss.id, Name: ss.name, Type: ss.typ, State: ss.state, InitiatedBy: ss.initiatedBy,
+			Reason: ss.reason, CreationTime: ss.created, EndTime: ss.ended, APIVersion: ss.version,
+			Events: len(ss.events),
+		}
+	}
+	return out
+}
+
+func (s *Server) now() time.Time { return s.cfg.now() }
