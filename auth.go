@@ -78,11 +78,15 @@ type tokenResponse struct {
 // is reported, not repeated.
 func (g *grant) request(ctx context.Context, grantType string, form url.Values) (*oauth2.Token, error) {
 	c := g.c
-	if c.version != V6 {
+	a, err := c.apiBase(ctx)
+	if err != nil {
+		return nil, &loginError{grant: grantType, err: err}
+	}
+	if a.version != V6 {
 		// v7 and later also want an antiforgery token unless told not to.
 		form.Set("disable_antiforgery_token", "true")
 	}
-	tokenURL := c.base + "/token"
+	tokenURL := a.base + "/token"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, &loginError{grant: grantType, err: err}

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -40,7 +41,13 @@ const (
 	V6 APIVersion = "v6"
 	V7 APIVersion = "v7"
 	V8 APIVersion = "v8"
+	// Auto asks the server at the first call which versions it serves
+	// (see DetectAPIVersion) and speaks the newest.
+	Auto APIVersion = "auto"
 )
+
+// versions lists the versions this SDK speaks, newest first.
+var versions = []APIVersion{V8, V7, V6}
 
 // Defaults for NewClient.
 const (
@@ -72,9 +79,10 @@ type Client struct {
 
 	common service
 
-	version   APIVersion
-	host      string // scheme://host:port, no path
-	base      string // host + "/" + version
+	host      string                  // scheme://host:port, no path
+	api       atomic.Pointer[apiBase] // nil until Auto has asked the server
+	detectMu  chan struct{}           // one version detection at a time
+	closed    atomic.Bool
 	hc        *http.Client
 	retry     *retryablehttp.Client
 	maxWait   time.Duration
@@ -86,6 +94,12 @@ type Client struct {
 }
 
 type service struct{ client *Client }
+
+// apiBase is the API version the client speaks and its URL prefix.
+type apiBase struct {
+	version APIVersion
+	base    string // host + "/" + version
+}
 
 // Option configures a Client in NewClient.
 type Option func(*settings) error
@@ -179,15 +193,16 @@ func WithRootCAs(pool *x509.CertPool) Option {
 	}
 }
 
-// WithAPIVersion selects the API version (V6 by default).
+// WithAPIVersion selects the API version: V6 (the default), V7, V8, or
+// Auto to ask the server at the first call.
 func WithAPIVersion(v APIVersion) Option {
 	return func(s *settings) error {
 		switch v {
-		case V6, V7, V8:
+		case V6, V7, V8, Auto:
 			s.version = v
 			return nil
 		}
-		return invalidArg("v", "unknown API version "+quote(string(v))+" (want v6, v7 or v8)")
+		return invalidArg("v", "unknown API version "+quote(string(v))+" (want v6, v7, v8 or auto)")
 	}
 }
 
@@ -266,9 +281,8 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	}
 
 	c := &Client{
-		version:   s.version,
 		host:      host,
-		base:      host + "/" + string(s.version),
+		detectMu:  make(chan struct{}, 1),
 		hc:        s.hc,
 		maxWait:   s.maxWait,
 		logger:    s.logger,
@@ -288,6 +302,9 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.version != Auto {
+		c.api.Store(&apiBase{version: s.version, base: host + "/" + string(s.version)})
 	}
 	c.debug = c.logger.Enabled(context.Background(), slog.LevelDebug)
 	c.retry = &retryablehttp.Client{
@@ -318,8 +335,14 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// APIVersion returns the API version the client speaks.
-func (c *Client) APIVersion() APIVersion { return c.version }
+// APIVersion returns the API version the client speaks; Auto until the
+// first call has asked the server.
+func (c *Client) APIVersion() APIVersion {
+	if a := c.api.Load(); a != nil {
+		return a.version
+	}
+	return Auto
+}
 
 func parseServerURL(serverURL string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(serverURL))
@@ -390,12 +413,14 @@ func (g *hostGuard) CloseIdleConnections() {
 type request struct {
 	op        string // operation name for errors and logs ("OperatorRestore")
 	method    string
-	path      string // escaped, after the version ("/RestoreSessions/...")
-	query     string // encoded, without "?"
-	body      []byte // JSON, encoded once, sent again on every attempt
-	unsafe    bool   // not idempotent: re-sent only when the server provably did not act
-	anonymous bool   // no bearer token
-	check     string // for unsafe calls: how to find out whether the server acted
+	path      string                  // escaped, after the version ("/RestoreSessions/...")
+	query     string                  // encoded, without "?"
+	vquery    func(APIVersion) string // version-dependent query parameters, appended to query
+	url       string                  // set by do: the full URL without query, for errors
+	body      []byte                  // JSON, encoded once, sent again on every attempt
+	unsafe    bool                    // not idempotent: re-sent only when the server provably did not act
+	anonymous bool                    // no bearer token
+	check     string                  // for unsafe calls: how to find out whether the server acted
 }
 
 // callKey carries the call in the context, for the retry policy.
@@ -407,12 +432,23 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if c.closed.Load() {
+		return ErrClosed
+	}
 	if !r.anonymous && c.tokens == nil {
 		return errors.New("vb365: " + r.op + " needs credentials: give NewClient WithOperator, WithPassword or WithTokenSource")
 	}
-	u := c.base + r.path
-	if r.query != "" {
-		u += "?" + r.query
+	a, err := c.apiBase(ctx)
+	if err != nil {
+		return err
+	}
+	r.url = a.base + r.path
+	u, q := r.url, r.query
+	if r.vquery != nil {
+		q += r.vquery(a.version)
+	}
+	if q != "" {
+		u += "?" + q
 	}
 	ctx = context.WithValue(ctx, callKey{}, r)
 	for relogin := false; ; relogin = true {
@@ -474,7 +510,7 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := newAPIError(r.method, c.base+r.path, resp.StatusCode, body)
+		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body)
 		if r.unsafe && mayHaveActed(resp) {
 			return c.outcomeUnknown(ctx, r, apiErr)
 		}
@@ -506,7 +542,7 @@ func decodeJSON(body io.Reader, out any) error {
 // decodeError reports a 2xx answer that could not be read. For an unsafe
 // call the server has acted, but the caller cannot know its result.
 func (c *Client) decodeError(ctx context.Context, r *request, err error) error {
-	err = errors.New("vb365: " + r.op + ": reading the answer to " + r.method + " " + c.base + r.path + ": " + err.Error())
+	err = errors.New("vb365: " + r.op + ": reading the answer to " + r.method + " " + r.url + ": " + err.Error())
 	if r.unsafe {
 		return c.outcomeUnknown(ctx, r, err)
 	}
@@ -523,7 +559,7 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 		return err
 	}
 	// url.Error repeats the URL with its query; name the operation instead.
-	err = &wrapped{msg: "vb365: " + r.op + ": " + ue.Op + " " + c.base + r.path + ": " + ue.Err.Error(), err: ue.Err}
+	err = &wrapped{msg: "vb365: " + r.op + ": " + ue.Op + " " + r.url + ": " + ue.Err.Error(), err: ue.Err}
 	if r.unsafe && !isDialError(ue.Err) {
 		return c.outcomeUnknown(ctx, r, err)
 	}
@@ -541,7 +577,7 @@ func (w *wrapped) Unwrap() error { return w.err }
 
 func (c *Client) outcomeUnknown(ctx context.Context, r *request, cause error) error {
 	c.logger.WarnContext(ctx, "vb365 outcome unknown", "op", r.op, "method", r.method, "path", r.path)
-	return &OutcomeUnknownError{Op: r.op, Method: r.method, URL: c.base + r.path, Check: r.check, Err: cause}
+	return &OutcomeUnknownError{Op: r.op, Method: r.method, URL: r.url, Check: r.check, Err: cause}
 }
 
 // isDialError reports whether err happened before a connection to the

@@ -38,6 +38,9 @@ var (
 	// restore, read the restore session's events).
 	ErrOutcomeUnknown = errors.New("vb365: outcome unknown")
 
+	// ErrClosed is returned by calls on a client after Close.
+	ErrClosed = errors.New("vb365: client closed")
+
 	// ErrInvalidArgument matches an error for input that the SDK refused
 	// before sending any request. The error's text names the argument.
 	ErrInvalidArgument = errors.New("vb365: invalid argument")
@@ -75,6 +78,11 @@ type APIError struct {
 // are kept as they come.
 type ErrorCode string
 
+// Error implements error, so that an error code can be matched:
+// errors.Is(err, vb365.ErrorCodeResourceNotFound) holds for an *APIError
+// with that code.
+func (c ErrorCode) Error() string { return "vb365: error code " + string(c) }
+
 // Error codes documented for v7 and v8.
 const (
 	ErrorCodeProxyOffline                      ErrorCode = "ProxyOffline"
@@ -110,8 +118,12 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the sentinel error for e's status code.
+// Is reports whether target is the sentinel error for e's status code, or
+// e's ErrorCode.
 func (e *APIError) Is(target error) bool {
+	if code, ok := target.(ErrorCode); ok {
+		return code != "" && e.Code == code
+	}
 	switch target {
 	case ErrBadRequest:
 		return e.StatusCode == http.StatusBadRequest

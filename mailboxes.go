@@ -70,15 +70,19 @@ func (s *MailboxesService) Folders(ctx context.Context, sessionID, mailboxID str
 	var lo *ListOptions
 	if opts != nil && err == nil {
 		lo = &opts.ListOptions
-		parent := opts.ParentID
-		if parent == RootFolders && s.client.version == V6 {
+		switch parent := opts.ParentID; parent {
+		case "":
+		case RootFolders:
 			// The v6 documentation names the top level "null"; v7 and
 			// later name it "root".
-			parent = "null"
-		} else if parent != "" {
+			l.vextra = func(v APIVersion) string {
+				if v == V6 {
+					return "&parentId=null"
+				}
+				return "&parentId=root"
+			}
+		default:
 			err = checkID("opts.ParentID", parent)
-		}
-		if parent != "" {
 			l.extra += "&parentId=" + url.QueryEscape(parent)
 		}
 		if opts.Name != "" {
@@ -107,11 +111,13 @@ func (s *MailboxesService) Items(ctx context.Context, sessionID, mailboxID strin
 		lo = &opts.ListOptions
 		if opts.FolderID != "" {
 			err = checkID("opts.FolderID", opts.FolderID)
-			param := "&parentId="
-			if s.client.version == V6 {
-				param = "&folderId="
+			folder := url.QueryEscape(opts.FolderID)
+			l.vextra = func(v APIVersion) string {
+				if v == V6 {
+					return "&folderId=" + folder
+				}
+				return "&parentId=" + folder
 			}
-			l.extra = param + url.QueryEscape(opts.FolderID)
 		}
 	}
 	return listAll[Item](ctx, l, lo, err)

@@ -84,6 +84,8 @@ type lister struct {
 	op    string
 	path  string
 	extra string // encoded query parameters after offset and limit, with a leading "&"
+	// vextra adds query parameters whose names depend on the API version.
+	vextra func(APIVersion) string
 }
 
 func (l *lister) page(ctx context.Context, offset, limit int, into any) error {
@@ -93,7 +95,7 @@ func (l *lister) page(ctx context.Context, offset, limit int, into any) error {
 	q = append(q, "&limit="...)
 	q = strconv.AppendInt(q, int64(limit), 10)
 	q = append(q, l.extra...)
-	return l.c.do(ctx, &request{op: l.op, method: "GET", path: l.path, query: string(q)}, into)
+	return l.c.do(ctx, &request{op: l.op, method: "GET", path: l.path, query: string(q), vquery: l.vextra}, into)
 }
 
 func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T], error) {

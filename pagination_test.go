@@ -185,7 +185,7 @@ func TestFolderAndItemFilterPerVersion(t *testing.T) {
 			writeJSON(w, 200, `{"offset":0,"limit":30,"results":[]}`)
 		})
 		require.NoError(t, iterErr(c.Mailboxes.Folders(t.Context(), "s1", "m1", &FolderListOptions{ParentID: RootFolders, Name: "In*"})))
-		assert.Equal(t, "offset=0&limit=500&parentId="+tc.rootParam+"&name=In%2A", folderQuery)
+		assert.Equal(t, "offset=0&limit=500&name=In%2A&parentId="+tc.rootParam, folderQuery)
 		require.NoError(t, iterErr(c.Mailboxes.Items(t.Context(), "s1", "m1", &ItemListOptions{FolderID: "F+/="})))
 		assert.Equal(t, "offset=0&limit=500&"+tc.itemKey+"=F%2B%2F%3D", itemQuery)
 	}

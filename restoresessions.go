@@ -29,6 +29,8 @@ type OperatorExploreRequest struct {
 	Scope *RbacItem
 	// Reason is a free-text reason, kept in the session.
 	Reason string
+	// RepositoryID selects the backup repository to explore (v8 only).
+	RepositoryID string
 }
 
 // Bool returns a pointer to b, for the optional fields of requests.
@@ -45,6 +47,7 @@ type operatorExploreBody struct {
 	ShowAllVersions *bool       `json:"showAllVersions,omitempty"`
 	Scope           *RbacItem   `json:"scope,omitempty"`
 	Reason          string      `json:"reason,omitempty"`
+	RepositoryID    string      `json:"repositoryId,omitempty"`
 }
 
 // OperatorExplore opens a restore session for the logged-in restore
@@ -65,6 +68,14 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 			return nil, err
 		}
 	}
+	if req.RepositoryID != "" {
+		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
+			return nil, err
+		}
+		if v := s.client.APIVersion(); v != V8 && v != Auto {
+			return nil, invalidArg("req.RepositoryID", "is sent by v8 only, and the client speaks "+string(v))
+		}
+	}
 	body := operatorExploreBody{
 		DateTime:        req.DateTime.UTC().Format(serverTime),
 		Type:            req.Type,
@@ -72,6 +83,7 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 		ShowAllVersions: req.ShowAllVersions,
 		Scope:           req.Scope,
 		Reason:          req.Reason,
+		RepositoryID:    req.RepositoryID,
 	}
 	if body.Type == "" {
 		body.Type = SessionTypeExchange
