@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -421,6 +422,10 @@ type request struct {
 	unsafe    bool                    // not idempotent: re-sent only when the server provably did not act
 	anonymous bool                    // no bearer token
 	check     string                  // for unsafe calls: how to find out whether the server acted
+	// stream, when set, takes a 2xx answer's body instead of JSON decoding.
+	stream func(*http.Response) error
+	// rangeFrom, when positive, asks for the body from this byte on.
+	rangeFrom int64
 }
 
 // callKey carries the call in the context, for the retry policy.
@@ -488,13 +493,18 @@ func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Re
 		return nil, err
 	}
 	h := req.Header
-	h["Accept"] = jsonHeader
+	if r.stream == nil {
+		h["Accept"] = jsonHeader
+	}
 	h["User-Agent"] = []string{c.userAgent}
 	if r.body != nil {
 		h["Content-Type"] = jsonHeader
 	}
 	if auth != "" {
 		h["Authorization"] = []string{auth}
+	}
+	if r.rangeFrom > 0 {
+		h["Range"] = []string{"bytes=" + strconv.FormatInt(r.rangeFrom, 10) + "-"}
 	}
 	resp, err := c.retry.Do(req)
 	if err != nil && resp != nil {
@@ -515,6 +525,9 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 			return c.outcomeUnknown(ctx, r, apiErr)
 		}
 		return apiErr
+	}
+	if r.stream != nil {
+		return r.stream(resp)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0 {
 		if out != nil {

@@ -3,6 +3,7 @@ package vb365
 import (
 	"context"
 	"iter"
+	"net/url"
 	"strconv"
 )
 
@@ -78,7 +79,7 @@ func (o *ListOptions) validate(arg string) (offset, limit int, err error) {
 }
 
 // lister fetches the pages of one list: a GET of path with offset, limit
-// and extra query parameters.
+// and extra query parameters, or a POST of body for searches.
 type lister struct {
 	c     *Client
 	op    string
@@ -86,16 +87,29 @@ type lister struct {
 	extra string // encoded query parameters after offset and limit, with a leading "&"
 	// vextra adds query parameters whose names depend on the API version.
 	vextra func(APIVersion) string
+	method string // "" means GET
+	body   []byte
+	// keepSet sends the first page's setId with the later pages, so that
+	// they come from the result set the server keeps (searches).
+	keepSet bool
 }
 
-func (l *lister) page(ctx context.Context, offset, limit int, into any) error {
+func (l *lister) page(ctx context.Context, offset, limit int, setID string, into any) error {
 	q := make([]byte, 0, 32+len(l.extra))
 	q = append(q, "offset="...)
 	q = strconv.AppendInt(q, int64(offset), 10)
 	q = append(q, "&limit="...)
 	q = strconv.AppendInt(q, int64(limit), 10)
+	if setID != "" {
+		q = append(q, "&setId="...)
+		q = append(q, url.QueryEscape(setID)...)
+	}
 	q = append(q, l.extra...)
-	return l.c.do(ctx, &request{op: l.op, method: "GET", path: l.path, query: string(q), vquery: l.vextra}, into)
+	method := l.method
+	if method == "" {
+		method = "GET"
+	}
+	return l.c.do(ctx, &request{op: l.op, method: method, path: l.path, query: string(q), vquery: l.vextra, body: l.body}, into)
 }
 
 func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T], error) {
@@ -104,7 +118,7 @@ func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T]
 		return nil, err
 	}
 	p := new(Page[T])
-	if err := l.page(ctx, offset, limit, p); err != nil {
+	if err := l.page(ctx, offset, limit, "", p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -126,13 +140,14 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 			return
 		}
 		var p Page[T]
+		setID := ""
 		for {
 			// Zero the kept results: decoding into a reused element would
 			// keep fields that the new one lacks.
 			r := p.Results[:cap(p.Results)]
 			clear(r)
 			p = Page[T]{Results: r[:0]}
-			if err := l.page(ctx, offset, limit, &p); err != nil {
+			if err := l.page(ctx, offset, limit, setID, &p); err != nil {
 				yield(zero, err)
 				return
 			}
@@ -145,6 +160,9 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 				return
 			}
 			offset += len(p.Results)
+			if l.keepSet && setID == "" {
+				setID = p.SetID
+			}
 		}
 	}
 }

@@ -1,0 +1,510 @@
+package vb365
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// This file holds the administrators' side of Exchange restores: restore
+// sessions opened for an organization, and the restore, export, save and
+// send actions on items, folders and whole mailboxes.
+
+// ExploreRequest describes a restore session that an administrator opens
+// (RESTExploreOptions; RESTOrganizationExploreOptions on v8).
+type ExploreRequest struct {
+	// DateTime is the point in time: the session shows data backed up
+	// before it. Required.
+	DateTime time.Time
+	// Type is the kind of data; empty means SessionTypeExchange.
+	Type SessionType
+	// ShowDeleted shows items deleted before DateTime; nil leaves it to
+	// the server.
+	ShowDeleted *bool
+	// ShowAllVersions shows every version of items changed before
+	// DateTime; nil leaves it to the server.
+	ShowAllVersions *bool
+	// RepositoryID selects the backup repository (v8, ExploreOrganization
+	// only).
+	RepositoryID string
+}
+
+type exploreBody struct {
+	DateTime        string      `json:"dateTime"`
+	Type            SessionType `json:"type"`
+	ShowDeleted     *bool       `json:"showDeleted,omitempty"`
+	ShowAllVersions *bool       `json:"showAllVersions,omitempty"`
+	RepositoryID    string      `json:"repositoryId,omitempty"`
+}
+
+// ExploreOrganization opens a restore session for an organization, on the
+// backup provider's side (POST /vN/Organizations/{organizationId}/explore).
+// It needs an administrator's login (WithPassword).
+//
+// Retry class: unsafe, as OperatorExplore.
+func (s *RestoreSessionsService) ExploreOrganization(ctx context.Context, organizationID string, req *ExploreRequest) (*RestoreSession, error) {
+	path, err := idPath("/Organizations/{}/explore", "organizationID", organizationID)
+	if err != nil {
+		return nil, err
+	}
+	return s.explore(ctx, "ExploreOrganization", path, req, true)
+}
+
+// Explore opens a restore session for the organization the administrator
+// logged in to, on the tenant's side (POST /vN/Organization/Explore).
+//
+// Retry class: unsafe, as OperatorExplore.
+func (s *RestoreSessionsService) Explore(ctx context.Context, req *ExploreRequest) (*RestoreSession, error) {
+	return s.explore(ctx, "Explore", "/Organization/Explore", req, false)
+}
+
+func (s *RestoreSessionsService) explore(ctx context.Context, op, path string, req *ExploreRequest, repository bool) (*RestoreSession, error) {
+	if req == nil {
+		return nil, invalidArg("req", "must not be nil")
+	}
+	if req.DateTime.IsZero() {
+		return nil, invalidArg("req.DateTime", "must be set")
+	}
+	if req.RepositoryID != "" {
+		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
+			return nil, err
+		}
+		if v := s.client.APIVersion(); !repository || (v != V8 && v != Auto) {
+			return nil, invalidArg("req.RepositoryID", "is sent by ExploreOrganization on v8 only")
+		}
+	}
+	body := exploreBody{
+		DateTime:        req.DateTime.UTC().Format(serverTime),
+		Type:            req.Type,
+		ShowDeleted:     req.ShowDeleted,
+		ShowAllVersions: req.ShowAllVersions,
+		RepositoryID:    req.RepositoryID,
+	}
+	if body.Type == "" {
+		body.Type = SessionTypeExchange
+	}
+	return s.openSession(ctx, op, path, body)
+}
+
+// openSession sends an explore request and returns the session it opened.
+func (s *RestoreSessionsService) openSession(ctx context.Context, op, path string, body any) (*RestoreSession, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	out := new(RestoreSession)
+	err = s.client.do(ctx, &request{
+		op: op, method: "POST", path: path, body: b, unsafe: true,
+		check: "list the restore sessions (RestoreSessions.All) to see whether one was opened",
+	}, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Scope says what an action applies to in a mailbox: some items, one item,
+// a folder, or the whole mailbox. Make one with ScopeItems, ScopeItem,
+// ScopeFolder or ScopeMailbox.
+type Scope struct {
+	kind     scopeKind
+	itemIDs  []string
+	itemID   string
+	folderID string
+}
+
+type scopeKind int
+
+const (
+	scopeNone scopeKind = iota
+	scopeItems
+	scopeItem
+	scopeFolder
+	scopeMailbox
+)
+
+// ScopeItems is the scope of the given items of a mailbox (the items/<action>
+// endpoints, with the IDs in the body).
+func ScopeItems(ids ...string) Scope { return Scope{kind: scopeItems, itemIDs: ids} }
+
+// ScopeItem is the scope of one item (the items/{itemId}/<action> endpoints).
+func ScopeItem(id string) Scope { return Scope{kind: scopeItem, itemID: id} }
+
+// ScopeFolder is the scope of a whole folder (folders/{folderId}/<action>).
+func ScopeFolder(id string) Scope { return Scope{kind: scopeFolder, folderID: id} }
+
+// ScopeMailbox is the scope of the whole mailbox (mailboxes/{id}/<action>).
+func ScopeMailbox() Scope { return Scope{kind: scopeMailbox} }
+
+// scopeKinds names the scopes an action takes.
+const (
+	anyScope  = 1<<scopeItems | 1<<scopeItem | 1<<scopeFolder | 1<<scopeMailbox
+	itemScope = 1<<scopeItems | 1<<scopeItem
+)
+
+// path checks the scope's IDs and returns the action's path under the
+// mailbox, and the item references for the body (items scope only).
+func (sc Scope) path(op string, allowed int, sessionID, mailboxID, action string) (string, []itemRef, error) {
+	if allowed&(1<<sc.kind) == 0 {
+		if sc.kind == scopeNone {
+			return "", nil, invalidArg("scope", "must be set (ScopeItems, ScopeItem, ScopeFolder or ScopeMailbox)")
+		}
+		return "", nil, invalidArg("scope", op+" applies to items only (ScopeItems or ScopeItem)")
+	}
+	const mailbox = "/RestoreSessions/{}/organization/mailboxes/{}"
+	ids := []string{"sessionID", sessionID, "mailboxID", mailboxID}
+	switch sc.kind {
+	case scopeItems:
+		refs, err := itemRefs("scope.ItemIDs", sc.itemIDs)
+		if err != nil {
+			return "", nil, err
+		}
+		p, err := idPath(mailbox+"/items/"+action, ids...)
+		return p, refs, err
+	case scopeItem:
+		p, err := idPath(mailbox+"/items/{}/"+action, append(ids, "scope.ItemID", sc.itemID)...)
+		return p, nil, err
+	case scopeFolder:
+		p, err := idPath(mailbox+"/folders/{}/"+action, append(ids, "scope.FolderID", sc.folderID)...)
+		return p, nil, err
+	}
+	p, err := idPath(mailbox+"/"+action, ids...)
+	return p, nil, err
+}
+
+// itemRefs checks item IDs and turns them into the body's [{"id": ...}].
+func itemRefs(arg string, ids []string) ([]itemRef, error) {
+	if len(ids) == 0 {
+		return nil, invalidArg(arg, "must name at least one item")
+	}
+	refs := make([]itemRef, len(ids))
+	for i, id := range ids {
+		if err := checkID(arg+"["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+		refs[i].ID = id
+	}
+	return refs, nil
+}
+
+// RestoreCredentials are the account the server restores with, when it is
+// not the organization's own: a user name and password, or a Microsoft Entra
+// application with its certificate. The secrets are sent to the server only,
+// and never logged or shown in errors.
+type RestoreCredentials struct {
+	UserName                       string `json:"userName,omitempty"`
+	UserPassword                   Secret `json:"userPassword,omitempty"`
+	UserCode                       string `json:"userCode,omitempty"`
+	ApplicationID                  string `json:"applicationId,omitempty"`
+	ApplicationCertificate         []byte `json:"applicationCertificate,omitempty"` // PFX, sent base64
+	ApplicationCertificatePassword Secret `json:"applicationCertificatePassword,omitempty"`
+	ImpersonationAccountName       string `json:"impersonationAccountName,omitempty"`
+}
+
+// String shows the credentials with their secrets hidden, so that printing a
+// request never shows a password (fmt, %v, %+v, %s).
+func (rc RestoreCredentials) String() string {
+	hidden := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return redacted
+	}
+	return "{UserName:" + rc.UserName + " UserPassword:" + hidden(len(rc.UserPassword)) +
+		" UserCode:" + rc.UserCode + " ApplicationID:" + rc.ApplicationID +
+		" ApplicationCertificate:" + hidden(len(rc.ApplicationCertificate)) +
+		" ApplicationCertificatePassword:" + hidden(len(rc.ApplicationCertificatePassword)) +
+		" ImpersonationAccountName:" + rc.ImpersonationAccountName + "}"
+}
+
+// GoString is String, for %#v.
+func (rc RestoreCredentials) GoString() string { return "vb365.RestoreCredentials" + rc.String() }
+
+// LogValue is String, for slog.
+func (rc RestoreCredentials) LogValue() slog.Value { return slog.StringValue(rc.String()) }
+
+// RestoreRequest says how to restore to the original location.
+type RestoreRequest struct {
+	// Credentials, when set, are the account to restore with.
+	Credentials *RestoreCredentials
+}
+
+// RestoreToRequest says where, and how, to restore to another mailbox
+// (RESTRestoreToDifferentLocation).
+type RestoreToRequest struct {
+	// Credentials, when set, are the account to restore with.
+	Credentials *RestoreCredentials
+	// Mailbox is the target mailbox's e-mail address. Required.
+	Mailbox string
+	// Folder is the target folder; empty keeps the original folders.
+	Folder string
+	// CASServer is an on-premises Client Access server.
+	CASServer string
+	// OfficeRegion is "Worldwide", "Germany", "China", "USDefence" or
+	// "USGovernment".
+	OfficeRegion string
+	// OfficeOrganizationName is the target Microsoft 365 organization.
+	OfficeOrganizationName string
+
+	ChangedItems               bool
+	DeletedItems               bool
+	MarkRestoredAsUnread       bool
+	ExcludeDrafts              bool
+	ExcludeDeletedItems        bool
+	ExcludeInPlaceHoldItems    bool
+	ExcludeLitigationHoldItems bool
+}
+
+type restoreToBody struct {
+	*RestoreCredentials
+	Mailbox                    string    `json:"mailbox"`
+	Folder                     string    `json:"folder,omitempty"`
+	CASServer                  string    `json:"casServer,omitempty"`
+	OfficeRegion               string    `json:"officeRegion,omitempty"`
+	OfficeOrganizationName     string    `json:"officeOrganizationName,omitempty"`
+	ChangedItems               bool      `json:"changedItems"`
+	DeletedItems               bool      `json:"deletedItems"`
+	MarkRestoredAsUnread       bool      `json:"markRestoredAsUnread"`
+	ExcludeDrafts              bool      `json:"excludeDrafts"`
+	ExcludeDeletedItems        bool      `json:"excludeDeletedItems"`
+	ExcludeInPlaceHoldItems    bool      `json:"excludeInPlaceHoldItems"`
+	ExcludeLitigationHoldItems bool      `json:"excludeLitigationHoldItems"`
+	Items                      []itemRef `json:"items,omitempty"`
+}
+
+type restoreBody struct {
+	*RestoreCredentials
+	Items []itemRef `json:"items,omitempty"`
+}
+
+// RestoreOutcome is the server's answer to a restore. Servers up to v7
+// restore before they answer and send statistics; v8 servers answer at
+// once with a session that follows the restore (see RestoreSessions.Wait).
+type RestoreOutcome struct {
+	// SessionID is set when the restore runs on after the answer (v8).
+	SessionID string
+	// Statistics is set when the restore ran before the answer (v6, v7).
+	Statistics *RestoreStatistics
+}
+
+// Async reports whether the restore runs on after the answer; follow it
+// with RestoreSessions.Wait(ctx, o.SessionID, nil).
+func (o *RestoreOutcome) Async() bool { return o.SessionID != "" }
+
+// RestoreStatistics counts what a restore did (RESTItemsRestoreStatistics,
+// RESTFoldersRestoreStatistics).
+type RestoreStatistics struct {
+	CreatedItemsCount   int      `json:"createdItemsCount"`
+	MergedItemsCount    int      `json:"mergedItemsCount"`
+	FailedItemsCount    int      `json:"failedItemsCount"`
+	SkippedItemsCount   int      `json:"skippedItemsCount"`
+	FailedFoldersCount  int      `json:"failedFoldersCount"`
+	Exceptions          []string `json:"exceptions"`
+	Warnings            []string `json:"warnings"`
+	CannotContinueError string   `json:"cannotContinueError"`
+}
+
+// restoreAnswer is the union of the two answers.
+type restoreAnswer struct {
+	SessionID string `json:"sessionId"`
+	RestoreStatistics
+}
+
+const restoreCheck = "read the restore session's events (RestoreSessions.Events) to see whether the restore ran before sending it again"
+
+// Restore restores items, an item, a folder or a whole mailbox to where
+// they were (the restore endpoints). It needs an administrator's login.
+//
+// Retry class: unsafe. It is re-sent only when the server provably did not
+// act; after other failures the error matches ErrOutcomeUnknown.
+func (s *MailboxesService) Restore(ctx context.Context, sessionID, mailboxID string, scope Scope, req *RestoreRequest) (*RestoreOutcome, error) {
+	path, refs, err := scope.path("Restore", anyScope, sessionID, mailboxID, "restore")
+	if err != nil {
+		return nil, err
+	}
+	body := restoreBody{Items: refs}
+	if req != nil {
+		body.RestoreCredentials = req.Credentials
+	}
+	return s.restore(ctx, "Restore", path, body)
+}
+
+// RestoreTo restores items, an item, a folder or a whole mailbox to another
+// mailbox (the restoreTo endpoints). It needs an administrator's login.
+//
+// Retry class: unsafe, as Restore.
+func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID string, scope Scope, req *RestoreToRequest) (*RestoreOutcome, error) {
+	path, refs, err := scope.path("RestoreTo", anyScope, sessionID, mailboxID, "restoreTo")
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, invalidArg("req", "must not be nil")
+	}
+	if req.Mailbox == "" {
+		return nil, invalidArg("req.Mailbox", "must name the target mailbox")
+	}
+	return s.restore(ctx, "RestoreTo", path, restoreToBody{
+		RestoreCredentials:         req.Credentials,
+		Mailbox:                    req.Mailbox,
+		Folder:                     req.Folder,
+		CASServer:                  req.CASServer,
+		OfficeRegion:               req.OfficeRegion,
+		OfficeOrganizationName:     req.OfficeOrganizationName,
+		ChangedItems:               req.ChangedItems,
+		DeletedItems:               req.DeletedItems,
+		MarkRestoredAsUnread:       req.MarkRestoredAsUnread,
+		ExcludeDrafts:              req.ExcludeDrafts,
+		ExcludeDeletedItems:        req.ExcludeDeletedItems,
+		ExcludeInPlaceHoldItems:    req.ExcludeInPlaceHoldItems,
+		ExcludeLitigationHoldItems: req.ExcludeLitigationHoldItems,
+		Items:                      refs,
+	})
+}
+
+func (s *MailboxesService) restore(ctx context.Context, op, path string, body any) (*RestoreOutcome, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	var ans restoreAnswer
+	err = s.client.do(ctx, &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck}, &ans)
+	if err != nil {
+		return nil, err
+	}
+	if ans.SessionID != "" {
+		return &RestoreOutcome{SessionID: ans.SessionID}, nil
+	}
+	return &RestoreOutcome{Statistics: &ans.RestoreStatistics}, nil
+}
+
+// SendRequest is the message that carries items sent to an address other
+// than the default one.
+type SendRequest struct {
+	From, To, Subject, Text string
+}
+
+// SendToDefaultAddress mails items, or one item, as attachments to the
+// address set on the server.
+//
+// Retry class: unsafe: a message sent twice arrives twice.
+func (s *MailboxesService) SendToDefaultAddress(ctx context.Context, sessionID, mailboxID string, scope Scope) error {
+	path, refs, err := scope.path("SendToDefaultAddress", itemScope, sessionID, mailboxID, "sendToDefaultAddress")
+	if err != nil {
+		return err
+	}
+	var b []byte
+	if refs != nil {
+		b, _ = json.Marshal(struct {
+			Items []itemRef `json:"items"`
+		}{refs})
+	}
+	return s.send(ctx, "SendToDefaultAddress", path, b)
+}
+
+// SendToDifferentAddress mails items, or one item, as attachments to
+// req.To.
+//
+// Retry class: unsafe: a message sent twice arrives twice.
+func (s *MailboxesService) SendToDifferentAddress(ctx context.Context, sessionID, mailboxID string, scope Scope, req *SendRequest) error {
+	path, refs, err := scope.path("SendToDifferentAddress", itemScope, sessionID, mailboxID, "sendToDifferentAddress")
+	if err != nil {
+		return err
+	}
+	if req == nil {
+		return invalidArg("req", "must not be nil")
+	}
+	if req.To == "" {
+		return invalidArg("req.To", "must not be empty")
+	}
+	b, _ := json.Marshal(struct {
+		Items   []itemRef `json:"items,omitempty"`
+		From    string    `json:"from,omitempty"`
+		To      string    `json:"to"`
+		Subject string    `json:"subject,omitempty"`
+		Text    string    `json:"text,omitempty"`
+	}{refs, req.From, req.To, req.Subject, req.Text})
+	return s.send(ctx, "SendToDifferentAddress", path, b)
+}
+
+func (s *MailboxesService) send(ctx context.Context, op, path string, body []byte) error {
+	return s.client.do(ctx, &request{
+		op: op, method: "POST", path: path, body: body, unsafe: true,
+		check: "read the restore session's events (RestoreSessions.Events) for a Send event before sending again",
+	}, nil)
+}
+
+// GetItem returns one item of a mailbox.
+func (s *MailboxesService) GetItem(ctx context.Context, sessionID, mailboxID, itemID string) (*Item, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items/{}", "sessionID", sessionID, "mailboxID", mailboxID, "itemID", itemID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Item)
+	if err := s.client.do(ctx, &request{op: "Mailboxes.GetItem", method: "GET", path: path}, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetFolder returns one folder of a mailbox.
+func (s *MailboxesService) GetFolder(ctx context.Context, sessionID, mailboxID, folderID string) (*Folder, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/folders/{}", "sessionID", sessionID, "mailboxID", mailboxID, "folderID", folderID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Folder)
+	if err := s.client.do(ctx, &request{op: "Mailboxes.GetFolder", method: "GET", path: path}, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SearchOptions narrows a search and selects its pages.
+type SearchOptions struct {
+	ListOptions
+	// FolderID searches one folder of the mailbox (Search only).
+	FolderID string
+}
+
+// Search iterates over the items of a mailbox, or of one of its folders,
+// that match query (POST .../mailboxes/{id}/search). query is the server's
+// "criteria:value" search language, such as `subject:invoice from:bob`.
+// The pages of one search share the server's result set (setId).
+func (s *MailboxesService) Search(ctx context.Context, sessionID, mailboxID, query string, opts *SearchOptions) iter.Seq2[Item, error] {
+	format, ids := "/RestoreSessions/{}/organization/mailboxes/{}/search", []string{"sessionID", sessionID, "mailboxID", mailboxID}
+	if opts != nil && opts.FolderID != "" {
+		format = "/RestoreSessions/{}/organization/mailboxes/{}/folders/{}/search"
+		ids = append(ids, "opts.FolderID", opts.FolderID)
+	}
+	path, err := idPath(format, ids...)
+	return s.search(ctx, "Mailboxes.Search", path, query, opts, err)
+}
+
+// SearchAll iterates over the items of every mailbox in the session that
+// match query (POST .../organization/mailboxes/search).
+func (s *MailboxesService) SearchAll(ctx context.Context, sessionID, query string, opts *ListOptions) iter.Seq2[Item, error] {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/search", "sessionID", sessionID)
+	var so *SearchOptions
+	if opts != nil {
+		so = &SearchOptions{ListOptions: *opts}
+	}
+	return s.search(ctx, "Mailboxes.SearchAll", path, query, so, err)
+}
+
+func (s *MailboxesService) search(ctx context.Context, op, path, query string, opts *SearchOptions, err error) iter.Seq2[Item, error] {
+	if err == nil && query == "" {
+		err = invalidArg("query", "must not be empty")
+	}
+	body, _ := json.Marshal(struct {
+		Query string `json:"query"`
+	}{query})
+	var lo *ListOptions
+	if opts != nil {
+		lo = &opts.ListOptions
+	}
+	return listAll[Item](ctx, lister{c: s.client, op: op, path: path, method: "POST", body: body, keepSet: true}, lo, err)
+}
