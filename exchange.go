@@ -182,8 +182,8 @@ func itemRefs(arg string, ids []string) ([]itemRef, error) {
 	}
 	refs := make([]itemRef, len(ids))
 	for i, id := range ids {
-		if err := checkID(arg+"["+strconv.Itoa(i)+"]", id); err != nil {
-			return nil, err
+		if p := idProblem(id); p != "" {
+			return nil, invalidArg(arg+"["+strconv.Itoa(i)+"]", p)
 		}
 		refs[i].ID = id
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"iter"
 	"net/url"
-	"strconv"
 )
 
 // MailboxesService browses the mailboxes, folders and items of a restore
@@ -172,22 +171,17 @@ func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailb
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	if len(req.ItemIDs) == 0 {
-		return nil, invalidArg("req.ItemIDs", "must name at least one item")
+	refs, err := itemRefs("req.ItemIDs", req.ItemIDs)
+	if err != nil {
+		return nil, err
 	}
 	body := operatorRestoreBody{
 		ChangedItems:         req.ChangedItems,
 		DeletedItems:         req.DeletedItems,
 		MarkRestoredAsUnread: req.MarkRestoredAsUnread,
 		Folder:               req.Folder,
-		Items:                make([]itemRef, len(req.ItemIDs)),
+		Items:                refs,
 		Reason:               req.Reason,
-	}
-	for i, id := range req.ItemIDs {
-		if err := checkID("req.ItemIDs["+strconv.Itoa(i)+"]", id); err != nil {
-			return nil, err
-		}
-		body.Items[i].ID = id
 	}
 	b, err := json.Marshal(body)
 	if err != nil {

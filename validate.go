@@ -14,20 +14,28 @@ const maxIDLength = 2048
 // blank, over-long, with control characters, or with ".." (which no VB365
 // ID contains, and which could walk a path elsewhere).
 func checkID(arg, id string) error {
+	if p := idProblem(id); p != "" {
+		return invalidArg(arg, p)
+	}
+	return nil
+}
+
+// idProblem says what is wrong with an ID, or returns "".
+func idProblem(id string) string {
 	switch {
 	case strings.TrimSpace(id) == "":
-		return invalidArg(arg, "must not be empty")
+		return "must not be empty"
 	case len(id) > maxIDLength:
-		return invalidArg(arg, "is longer than "+strconv.Itoa(maxIDLength)+" bytes")
+		return "is longer than " + strconv.Itoa(maxIDLength) + " bytes"
 	case strings.Contains(id, ".."):
-		return invalidArg(arg, "must not contain \"..\"")
+		return "must not contain \"..\""
 	}
 	for i := 0; i < len(id); i++ {
 		if id[i] < 0x20 || id[i] == 0x7f {
-			return invalidArg(arg, "must not contain control characters")
+			return "must not contain control characters"
 		}
 	}
-	return nil
+	return ""
 }
 
 // idPath checks IDs and joins them, path-escaped, into the segments of
