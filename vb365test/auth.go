@@ -224,6 +224,16 @@ func requireOperator(w http.ResponseWriter, c call, tok principal) bool {
 	return false
 }
 
+// requireAdmin answers 403 unless tok is a password-grant (administrator or
+// tenant) token.
+func requireAdmin(w http.ResponseWriter, c call, tok principal) bool {
+	if tok.kind == kindPassword {
+		return true
+	}
+	writeError(w, c.version, http.StatusForbidden, "Access denied. This operation requires an administrator token (grant_type=password); restore operators cannot use it.")
+	return false
+}
+
 func (s *Server) handleLogout(w http.ResponseWriter, _ *http.Request, c call, tok principal) {
 	s.mu.Lock()
 	if t := s.access[tok.access]; t != nil {

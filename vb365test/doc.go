@@ -5,14 +5,24 @@
 // server on 127.0.0.1 that answers the v6, v7 and v8 endpoints a restore
 // operator uses (token, logout, RestorePortalSettings, ServiceInstance,
 // Organization/OperatorExplore, RestoreSessions and their events, Exchange
-// mailboxes, folders and items, and items/operatorRestore). The server keeps
-// state: it issues and checks tokens, creates and stops restore sessions and
-// records every restore it executes, so tests can assert on what a client
-// really did (see Server.Restores and Server.Requests).
+// mailboxes, folders and items, search, and items/operatorRestore) and the
+// Exchange endpoints of administrators and tenants (Organization/Explore,
+// Organizations/{id}/explore, and restore, restoreTo, exportToPst, Save,
+// sendToDefaultAddress and sendToDifferentAddress on items, folders and
+// mailboxes). The server keeps state: it issues and checks tokens, creates
+// and stops restore sessions, keeps search result sets and records every
+// restore and action it executes, so tests can assert on what a client
+// really did (see Server.Restores, Server.Actions and Server.Requests).
+//
+// PST and MSG downloads are generated on the fly, of a size the test
+// chooses (WithExportSize, Server.SetExportSize), and streamed without being
+// held in memory; they honour Range requests so clients can resume, and
+// fault FaultDropAfterBytes cuts them off.
 //
 // Faults can be injected per route (Server.InjectFault, Server.SetFaultHook)
 // to test retries and idempotency: answer an error without acting, act and
-// then answer an error, drop the connection before or after acting, or delay.
+// then answer an error, drop the connection before or after acting, cut a
+// body off after some bytes, or delay.
 //
 // The package imports neither the root vb365 package nor testing, so it can
 // be used by programs as well as tests. It never prints and never panics on

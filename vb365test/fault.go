@@ -2,9 +2,9 @@ package vb365test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"time"
 )
@@ -35,6 +35,14 @@ const (
 	// that does not notice the disconnect; it is not handled once Close
 	// has been called.
 	FaultDelay
+	// FaultDropAfterBytes runs the real handler (it acts: a download is
+	// recorded, its event added), lets its status, headers (Content-Length
+	// included) and the first Bytes bytes of its body through, then closes
+	// the TCP connection: the client sees a body that breaks off, as when a
+	// large download is interrupted. An answer whose body has Bytes bytes
+	// or fewer is delivered whole. Use it on RouteExportToPst or RouteSave
+	// to test resuming with Range.
+	FaultDropAfterBytes
 )
 
 // String returns the constant's name.
@@ -50,6 +58,8 @@ func (k FaultKind) String() string {
 		return "FaultDropAfterAct"
 	case FaultDelay:
 		return "FaultDelay"
+	case FaultDropAfterBytes:
+		return "FaultDropAfterBytes"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -69,6 +79,9 @@ type Fault struct {
 	Body string
 	// Delay is the wait for FaultDelay.
 	Delay time.Duration
+	// Bytes is how many body bytes FaultDropAfterBytes lets through
+	// (negative means 0).
+	Bytes int64
 }
 
 // Respond returns a FaultRespond fault answering status and body without acting.
@@ -96,6 +109,10 @@ func DropBeforeAct() Fault { return Fault{Kind: FaultDropBeforeAct} }
 
 // DropAfterAct returns a FaultDropAfterAct fault.
 func DropAfterAct() Fault { return Fault{Kind: FaultDropAfterAct} }
+
+// DropAfterBytes returns a FaultDropAfterBytes fault that cuts the answer's
+// body off after n bytes.
+func DropAfterBytes(n int64) Fault { return Fault{Kind: FaultDropAfterBytes, Bytes: n} }
 
 // Delay returns a FaultDelay fault waiting d.
 func Delay(d time.Duration) Fault { return Fault{Kind: FaultDelay, Delay: d} }
@@ -200,13 +217,15 @@ func (s *Server) applyFault(w http.ResponseWriter, req *http.Request, f Fault, h
 		}
 		handle(w, req)
 	case FaultActThenRespond:
-		handle(httptest.NewRecorder(), req)
+		handle(&discardWriter{}, req)
 		writeFault(w, f)
 	case FaultDropBeforeAct:
 		drop(w)
 	case FaultDropAfterAct:
-		handle(httptest.NewRecorder(), req)
+		handle(&discardWriter{}, req)
 		drop(w)
+	case FaultDropAfterBytes:
+		handle(&cutWriter{w: w, left: max(f.Bytes, 0)}, req)
 	default: // FaultRespond and unknown kinds
 		writeFault(w, f)
 	}
@@ -227,6 +246,56 @@ func writeFault(w http.ResponseWriter, f Fault) {
 	}
 	w.WriteHeader(st)
 	_, _ = w.Write([]byte(f.Body))
+}
+
+// errAnswerDiscarded stops a handler whose answer a fault replaces.
+var errAnswerDiscarded = errors.New("vb365test: answer discarded by a fault")
+
+// discardWriter takes a handler's answer and throws it away. Writes fail,
+// so a streaming handler (a large download) stops at once.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header {
+	if d.h == nil {
+		d.h = http.Header{}
+	}
+	return d.h
+}
+func (d *discardWriter) Write([]byte) (int, error) { return 0, errAnswerDiscarded }
+func (d *discardWriter) WriteHeader(int)           {}
+
+// cutWriter passes an answer through until left body bytes have been
+// written, then closes the connection.
+type cutWriter struct {
+	w    http.ResponseWriter
+	left int64
+	cut  bool
+}
+
+func (c *cutWriter) Header() http.Header { return c.w.Header() }
+
+func (c *cutWriter) WriteHeader(code int) {
+	if !c.cut {
+		c.w.WriteHeader(code)
+	}
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
+	if c.cut {
+		return 0, errAnswerDiscarded
+	}
+	if int64(len(p)) <= c.left {
+		n, err := c.w.Write(p)
+		c.left -= int64(n)
+		return n, err
+	}
+	n, _ := c.w.Write(p[:c.left])
+	c.left, c.cut = 0, true
+	if fl, ok := c.w.(http.Flusher); ok {
+		fl.Flush()
+	}
+	drop(c.w)
+	return n, errAnswerDiscarded
 }
 
 // drop closes the connection without answering.

@@ -155,9 +155,43 @@ func (s *Server) handleExplore(w http.ResponseWriter, req *http.Request, c call,
 	if !requireOperator(w, c, p) {
 		return
 	}
-	var o exploreOptions
-	if _, ok := readJSON(w, req, c, &o); !ok {
+	s.explore(w, req, c, p, true)
+}
+
+// handleAdminExplore serves RouteExplore and RouteOrganizationExplore.
+func (s *Server) handleAdminExplore(w http.ResponseWriter, req *http.Request, c call, p principal) {
+	if !requireAdmin(w, c, p) {
 		return
+	}
+	if c.route == RouteOrganizationExplore && !strings.EqualFold(c.params[0], s.cfg.org.id) {
+		writeError(w, c.version, http.StatusNotFound, "Organization with ID '"+c.params[0]+"' was not found.")
+		return
+	}
+	s.explore(w, req, c, p, false)
+}
+
+// explore creates a restore session. operator selects the
+// RESTOperatorExploreOptions body (scope, reason) over RESTExploreOptions.
+func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p principal, operator bool) {
+	var o exploreOptions
+	empty, ok := readJSON(w, req, c, &o)
+	if !ok {
+		return
+	}
+	if empty && !operator {
+		writeError(w, c.version, http.StatusBadRequest, "The request body is required.")
+		return
+	}
+	if !operator {
+		o.Scope, o.Reason = nil, "" // not part of RESTExploreOptions
+	}
+	repo := ""
+	if c.version >= 8 && (operator || c.route == RouteOrganizationExplore) && o.RepositoryID != nil && *o.RepositoryID != "" {
+		if !isUUID(*o.RepositoryID) {
+			writeError(w, c.version, http.StatusBadRequest, "The repositoryId value is not a valid GUID.")
+			return
+		}
+		repo = strings.ToLower(*o.RepositoryID)
 	}
 	if o.DateTime != nil && *o.DateTime != "" {
 		ok := false
@@ -217,6 +251,8 @@ func (s *Server) handleExplore(w http.ResponseWriter, req *http.Request, c call,
 		version:     c.vs,
 		created:     now,
 		etag:        1,
+		route:       c.route,
+		repository:  repo,
 	}
 	s.sessions = append(s.sessions, ss)
 	s.sessByID[ss.id] = ss
@@ -616,8 +652,8 @@ type itemJSON struct {
 	To          string           `json:"to"`
 	Cc          string           `json:"cc"`
 	Bcc         string           `json:"bcc"`
-	Sent        *string          `json:"sent"`
-	Received    *string          `json:"received"`
+	Sent        *string          `json:"sent,omitempty"`
+	Received    *string          `json:"received,omitempty"`
 	Reminder    bool             `json:"reminder"`
 	Importance  string           `json:"importance"`
 	Attachments []attachmentJSON `json:"attachments"`

@@ -101,3 +101,24 @@ func randomToken() string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
 	return "AQAAANCMnd8BFdERjHoAwE_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
+
+// isUUID reports whether v has the 8-4-4-4-12 hexadecimal UUID form.
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if ch != '-' {
+				return false
+			}
+		default:
+			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -57,6 +57,8 @@ type session struct {
 	created, ended                                                            time.Time
 	etag                                                                      int64
 	events                                                                    []*event
+	route                                                                     Route  // the explore route that created it
+	repository                                                                string // v8 repositoryId, lower case
 }
 
 type event struct {

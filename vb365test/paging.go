@@ -52,6 +52,11 @@ type pageJSON struct {
 // writePage answers a page. base is the escaped path with version; extra
 // holds the filter parameters to repeat in links.
 func (s *Server) writePage(w http.ResponseWriter, c call, base string, extra url.Values, p pageParams, total int, results any) {
+	s.writePageSet(w, c, base, extra, p, total, results, hashUUID("set", s.cfg.org.id, strings.ToLower(base), extra.Encode()))
+}
+
+// writePageSet is writePage with the given setId.
+func (s *Server) writePageSet(w http.ResponseWriter, c call, base string, extra url.Values, p pageParams, total int, results any, setID string) {
 	href := func(off int) link {
 		q := "offset=" + strconv.Itoa(off) + "&limit=" + strconv.Itoa(p.limit)
 		if len(extra) > 0 {
@@ -69,7 +74,7 @@ func (s *Server) writePage(w http.ResponseWriter, c call, base string, extra url
 	pg := pageJSON{
 		Offset:  p.offset,
 		Limit:   p.limit,
-		SetID:   hashUUID("set", s.cfg.org.id, strings.ToLower(base), extra.Encode()),
+		SetID:   setID,
 		Results: results,
 		Links:   l,
 	}

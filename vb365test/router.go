@@ -60,6 +60,67 @@ const (
 	// real server's relation between the two IDs is undocumented, and this
 	// choice lets clients follow up with GET /RestoreSessions/{sessionId}/Events.
 	RouteOperatorRestore Route = "OperatorRestore"
+
+	// RouteExplore is POST /Organization/Explore: a restore session for the
+	// tenant organization the caller logged in to (body RESTExploreOptions:
+	// dateTime, type, showDeleted, showAllVersions). It needs a
+	// password-grant (administrator or tenant) token; an operator token
+	// answers 403. v6/v7: 200, v8: 201 (with Location), body
+	// RESTRestoreSession. The body is required (an empty one answers 400).
+	RouteExplore Route = "Explore"
+	// RouteOrganizationExplore is POST /Organizations/{organizationId}/explore:
+	// a restore session for an organization on the backup provider's side
+	// (body RESTExploreOptions; v8 RESTOrganizationExploreOptions, which adds
+	// repositoryId). organizationId must be the seed Organization's ID()
+	// (else 404). Tokens, status codes and body as RouteExplore.
+	RouteOrganizationExplore Route = "OrganizationExplore"
+
+	// RouteMailboxesSearch is POST .../organization/mailboxes/search: search
+	// the items of every mailbox. Query offset, limit and setId; body
+	// RESTSearchOptions {"query": "..."}; answer 200
+	// PageOfRESTExchangeItemsComposed (see Server for the query language
+	// and result sets). Operator and administrator tokens may search.
+	RouteMailboxesSearch Route = "MailboxesSearch"
+	// RouteMailboxSearch is POST .../mailboxes/{mailboxId}/search: search one
+	// mailbox, as RouteMailboxesSearch.
+	RouteMailboxSearch Route = "MailboxSearch"
+	// RouteFolderSearch is POST .../mailboxes/{mailboxId}/folders/{folderId}/search:
+	// search a folder and its subfolders, as RouteMailboxesSearch.
+	RouteFolderSearch Route = "FolderSearch"
+
+	// RouteRestore is POST .../mailboxes/{mailboxId}/items/restore,
+	// .../items/{itemId}/restore, .../folders/{folderId}/restore,
+	// .../mailboxes/{mailboxId}/restore and the bulk
+	// .../organization/mailboxes/restore (body RestBulkRestoreOptions):
+	// restore to the original location. Answer 200 with v6/v7
+	// RESTItemsRestoreStatistics (items, item), RESTFoldersRestoreStatistics
+	// (folder, mailbox) or RESTBulkRestoreStatistics (bulk); v8
+	// RESTAsyncRestoreResponse {"sessionId"} (the explore session's ID, as
+	// for operatorRestore). Administrator tokens only (operator: 403).
+	RouteRestore Route = "Restore"
+	// RouteRestoreTo is POST .../items/restoreTo, .../items/{itemId}/restoreTo,
+	// .../folders/{folderId}/restoreTo and .../mailboxes/{mailboxId}/restoreTo:
+	// restore to another mailbox (body RESTRestoreToDifferentLocation; the
+	// target "mailbox" is required). Answers as RouteRestore.
+	RouteRestoreTo Route = "RestoreTo"
+	// RouteExportToPst is POST .../items/exportToPst, .../items/{itemId}/exportToPst,
+	// .../folders/{folderId}/exportToPst and .../mailboxes/{mailboxId}/exportToPst:
+	// answer 200 application/octet-stream, a generated PST body of the
+	// export size (see WithExportSize), with Range support. Administrator
+	// tokens only.
+	RouteExportToPst Route = "ExportToPst"
+	// RouteSave is POST .../items/Save and .../items/{itemId}/save: answer
+	// 200 application/octet-stream (MSG file, or a zip for several items),
+	// as RouteExportToPst. Administrator tokens only.
+	RouteSave Route = "Save"
+	// RouteSendToDefaultAddress is POST .../items/sendToDefaultAddress and
+	// .../items/{itemId}/sendToDefaultAddress: v6/v7 200 with an empty
+	// body, v8 204. Administrator tokens only.
+	RouteSendToDefaultAddress Route = "SendToDefaultAddress"
+	// RouteSendToDifferentAddress is POST .../items/sendToDifferentAddress and
+	// .../items/{itemId}/sendToDifferentAddress (body from, to, subject,
+	// text; "to" is required): answers as RouteSendToDefaultAddress.
+	RouteSendToDifferentAddress Route = "SendToDifferentAddress"
 )
 
 // Routes lists every Route constant.
@@ -67,7 +128,51 @@ func Routes() []Route {
 	return []Route{RouteToken, RouteLogout, RoutePortalSettings, RouteServiceInstance,
 		RouteOperatorExplore, RouteSessions, RouteSession, RouteSessionOrganization, RouteStop,
 		RouteEvents, RouteEvent, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
-		RouteItems, RouteItem, RouteOperatorRestore}
+		RouteItems, RouteItem, RouteOperatorRestore,
+		RouteExplore, RouteOrganizationExplore, RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch,
+		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress}
+}
+
+// Action kinds (Action.Kind), named after the endpoints.
+const (
+	ActionRestore                = "restore"
+	ActionRestoreTo              = "restoreTo"
+	ActionExportToPst            = "exportToPst"
+	ActionSave                   = "save"
+	ActionSendToDefaultAddress   = "sendToDefaultAddress"
+	ActionSendToDifferentAddress = "sendToDifferentAddress"
+)
+
+// Action scopes (Action.Scope).
+const (
+	ScopeItems     = "items"     // .../items/<action>, IDs in the body
+	ScopeItem      = "item"      // .../items/{itemId}/<action>
+	ScopeFolder    = "folder"    // .../folders/{folderId}/<action>
+	ScopeMailbox   = "mailbox"   // .../mailboxes/{mailboxId}/<action>
+	ScopeMailboxes = "mailboxes" // .../organization/mailboxes/restore (bulk)
+)
+
+// actionRoutes maps a lower-case action path segment to its route and kind.
+var actionRoutes = map[string]struct {
+	route Route
+	kind  string
+}{
+	"restore":                {RouteRestore, ActionRestore},
+	"restoreto":              {RouteRestoreTo, ActionRestoreTo},
+	"exporttopst":            {RouteExportToPst, ActionExportToPst},
+	"save":                   {RouteSave, ActionSave},
+	"sendtodefaultaddress":   {RouteSendToDefaultAddress, ActionSendToDefaultAddress},
+	"sendtodifferentaddress": {RouteSendToDifferentAddress, ActionSendToDifferentAddress},
+}
+
+// actionScopes lists the actions the spec (identical in v6, v7 and v8)
+// offers per scope.
+var actionScopes = map[string]map[string]bool{
+	ScopeItems:     {ActionRestore: true, ActionRestoreTo: true, ActionExportToPst: true, ActionSave: true, ActionSendToDefaultAddress: true, ActionSendToDifferentAddress: true},
+	ScopeItem:      {ActionRestore: true, ActionRestoreTo: true, ActionExportToPst: true, ActionSave: true, ActionSendToDefaultAddress: true, ActionSendToDifferentAddress: true},
+	ScopeFolder:    {ActionRestore: true, ActionRestoreTo: true, ActionExportToPst: true},
+	ScopeMailbox:   {ActionRestore: true, ActionRestoreTo: true, ActionExportToPst: true},
+	ScopeMailboxes: {ActionRestore: true},
 }
 
 // call is a routed request.
@@ -77,6 +182,8 @@ type call struct {
 	vs      string   // "v6"...
 	method  string   // expected method
 	params  []string // path parameters, unescaped, in order
+	kind    string   // action routes: Action.Kind
+	scope   string   // action routes: Action.Scope
 }
 
 // match routes an escaped path. ok is false for unknown paths and versions.
@@ -129,6 +236,10 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteServiceInstance, http.MethodGet)
 	case len(p) == 2 && lc[0] == "organization" && lc[1] == "operatorexplore":
 		return set(RouteOperatorExplore, http.MethodPost)
+	case len(p) == 2 && lc[0] == "organization" && lc[1] == "explore":
+		return set(RouteExplore, http.MethodPost)
+	case len(p) == 3 && lc[0] == "organizations" && lc[2] == "explore":
+		return set(RouteOrganizationExplore, http.MethodPost, p[1])
 	case len(p) >= 1 && lc[0] == "restoresessions":
 	default:
 		return c, false
@@ -151,21 +262,46 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return c, false
 	}
 	sid := p[1]
+	action := func(scope, seg string, params ...string) (call, bool) {
+		a, ok := actionRoutes[seg]
+		if !ok || !actionScopes[scope][a.kind] {
+			return c, false
+		}
+		c.kind, c.scope = a.kind, scope
+		return set(a.route, http.MethodPost, params...)
+	}
 	switch {
 	case len(p) == 4:
 		return set(RouteMailboxes, http.MethodGet, sid)
+	case len(p) == 5 && lc[4] == "search":
+		return set(RouteMailboxesSearch, http.MethodPost, sid)
+	case len(p) == 5 && lc[4] == "restore":
+		return action(ScopeMailboxes, lc[4], sid)
 	case len(p) == 5:
 		return set(RouteMailbox, http.MethodGet, sid, p[4])
+	case len(p) == 6 && lc[5] == "search":
+		return set(RouteMailboxSearch, http.MethodPost, sid, p[4])
 	case len(p) == 6 && lc[5] == "folders":
 		return set(RouteFolders, http.MethodGet, sid, p[4])
-	case len(p) == 7 && lc[5] == "folders":
-		return set(RouteFolder, http.MethodGet, sid, p[4], p[6])
 	case len(p) == 6 && lc[5] == "items":
 		return set(RouteItems, http.MethodGet, sid, p[4])
+	case len(p) == 6:
+		return action(ScopeMailbox, lc[5], sid, p[4])
+	case len(p) == 7 && lc[5] == "folders":
+		return set(RouteFolder, http.MethodGet, sid, p[4], p[6])
 	case len(p) == 7 && lc[5] == "items" && lc[6] == "operatorrestore":
 		return set(RouteOperatorRestore, http.MethodPost, sid, p[4])
 	case len(p) == 7 && lc[5] == "items":
+		if _, ok := actionRoutes[lc[6]]; ok {
+			return action(ScopeItems, lc[6], sid, p[4])
+		}
 		return set(RouteItem, http.MethodGet, sid, p[4], p[6])
+	case len(p) == 8 && lc[5] == "items":
+		return action(ScopeItem, lc[7], sid, p[4], p[6])
+	case len(p) == 8 && lc[5] == "folders" && lc[7] == "search":
+		return set(RouteFolderSearch, http.MethodPost, sid, p[4], p[6])
+	case len(p) == 8 && lc[5] == "folders":
+		return action(ScopeFolder, lc[7], sid, p[4], p[6])
 	}
 	return c, false
 }
@@ -257,5 +393,11 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleItem(w, req, c)
 	case RouteOperatorRestore:
 		s.handleOperatorRestore(w, req, c, tok)
+	case RouteExplore, RouteOrganizationExplore:
+		s.handleAdminExplore(w, req, c, tok)
+	case RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch:
+		s.handleSearch(w, req, c)
+	case RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress:
+		s.handleAction(w, req, c, tok)
 	}
 }

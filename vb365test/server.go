@@ -38,6 +38,9 @@ const (
 	DefaultPageLimitMax = 10000
 	// DefaultPageLimit is the limit used when the query has none.
 	DefaultPageLimit = 30
+	// DefaultExportSize is the size of the generated exportToPst and Save
+	// bodies (see WithExportSize).
+	DefaultExportSize = 256 << 10
 )
 
 // serverVersions are the build numbers reported by ServiceInstance.
@@ -57,6 +60,7 @@ type config struct {
 	operators       []credential
 	pageLimitMax    int
 	versions        map[int]bool
+	exportSize      int64
 }
 
 // WithTokenLifetime sets the access-token lifetime (expires_in). The server
@@ -138,6 +142,19 @@ func WithVersions(versions ...int) Option {
 	}
 }
 
+// WithExportSize sets the size in bytes of the bodies that exportToPst and
+// Save answer (default DefaultExportSize). The bodies are generated on the
+// fly from a deterministic generator and streamed in chunks, so sizes of
+// gigabytes cost no memory. Negative values are ignored; 0 answers empty
+// files. Change it on a running server with Server.SetExportSize.
+func WithExportSize(n int64) Option {
+	return func(c *config) {
+		if n >= 0 {
+			c.exportSize = n
+		}
+	}
+}
+
 // Server is a running fake VB365 REST server. Its methods are safe for
 // concurrent use.
 //
@@ -153,6 +170,60 @@ func WithVersions(versions ...int) Option {
 // visible to every token; OperatorExplore's scope only sets scopeName (every
 // mailbox is browsable); v7/v8 accept disable_antiforgery_token but no
 // antiforgery token is ever required.
+//
+// Administrator restores. Explore and OrganizationExplore need a
+// password-grant token; any configured user counts as administrator and as
+// tenant (the fake has one organization). Sessions they create are the same
+// kind of session as OperatorExplore's. The restore, restoreTo,
+// exportToPst, Save and send actions also need a password-grant token: the
+// real server's answer to a restore operator is undocumented, and the fake
+// answers 403, so clients see operators confined to operatorRestore (search,
+// and reading items and folders, stay open to operators). Request bodies
+// marked required by the spec answer 400 when empty; fields of other
+// actions' bodies are ignored, like unknown JSON fields. Item lists are
+// validated all or nothing (an empty list or an item without id: 400; an
+// unknown item, folder or mailbox: 404, and nothing is done). restoreTo
+// needs a target "mailbox" and sendToDifferentAddress a "to" (else 400).
+// exportToPst with enablePstSizeLimit needs a positive pstSizeLimitBytes;
+// when the export is larger than the limit the body is a zip (the real
+// server splits the PST and zips the parts). Credential fields (userPassword,
+// applicationCertificate, ...) are accepted and never stored or echoed:
+// Action.SecretFields names those that were sent. Every executed action is
+// recorded (Actions) and adds one event with status Success to the session
+// (type Restore, Export, Save or Send), except a download resumed with a
+// Range starting after byte 0, which is recorded but adds no event. v8
+// restores answer {"sessionId": <the explore session's ID>} like
+// operatorRestore; v6/v7 restores answer statistics that count every item
+// as created.
+//
+// Downloads. exportToPst and Save answer 200 application/octet-stream with a
+// Content-Length, Accept-Ranges: bytes and a Content-Disposition file name.
+// The body is of the export size (WithExportSize, SetExportSize) and its
+// bytes depend only on the request's session, scope, IDs and options, so
+// asking again yields the same file, as the real server keeps it in a temp
+// folder. A single "Range: bytes=N-", "bytes=N-M" or "bytes=-N" answers 206
+// Partial Content with Content-Range; a start at or past the end answers 416
+// with "Content-Range: bytes */size"; other Range forms are ignored (200).
+// Fault FaultDropAfterBytes cuts a body off to test resuming.
+//
+// Search. The search routes take a query in a small subset of the
+// Explorer's "criteria:value" language: whitespace-separated terms, all of
+// which must match (AND; the word AND is allowed and ignored, OR and NOT
+// are not supported). A term is criterion:value or a plain word; values may
+// be "double quoted" to hold spaces. Text matching is a case-insensitive
+// substring test. Criteria: subject, from, to, cc, bcc, importance,
+// itemclass (also class, messageclass), attachment (an attachment name),
+// hasattachments (yes/no/true/false), received and sent (a date
+// 2006-01-02 or an RFC 3339 time, optionally prefixed by >, >=, <, <= or
+// =; a bare date matches that UTC day). A plain word, or a term whose
+// criterion is not one of these, matches subject or from. An empty query,
+// a criterion without value or an unbalanced quote answers 400. A call
+// without setId evaluates the query and stores the result as a set whose
+// ID the page's setId carries (and its next link repeats); a call with that
+// setId pages through the stored set and ignores the body (an unknown
+// setId, or one from another session or scope, answers 404; a setId that is
+// not a UUID, 400). Results are in seed order, mailboxes and folders depth
+// first.
 type Server struct {
 	// URL is the base URL, "http://127.0.0.1:port" (or https for
 	// NewTLSServer), without a version segment.
@@ -175,6 +246,10 @@ type Server struct {
 	sessions   []*session
 	sessByID   map[string]*session
 	restores   []Restore
+	actions    []Action
+	searchSets map[string]*searchSet
+	searchSeq  int
+	exportSize atomic.Int64
 }
 
 // NewServer starts a plain-HTTP fake on 127.0.0.1. Call Close when done.
@@ -202,6 +277,7 @@ func newServer(opts []Option) *Server {
 		now:             time.Now,
 		pageLimitMax:    DefaultPageLimitMax,
 		versions:        map[int]bool{6: true, 7: true, 8: true},
+		exportSize:      DefaultExportSize,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -218,15 +294,17 @@ func newServer(opts []Option) *Server {
 		cfg.operators = []credential{{DefaultOperatorClientID, DefaultOperatorAssertion}}
 	}
 	s := &Server{
-		cfg:      cfg,
-		idx:      buildIndex(cfg.org),
-		closing:  make(chan struct{}),
-		requests: map[Route]int{},
-		faults:   map[Route][]Fault{},
-		access:   map[string]*accessToken{},
-		refresh:  map[string]*refreshToken{},
-		sessByID: map[string]*session{},
+		cfg:        cfg,
+		idx:        buildIndex(cfg.org),
+		closing:    make(chan struct{}),
+		requests:   map[Route]int{},
+		faults:     map[Route][]Fault{},
+		access:     map[string]*accessToken{},
+		refresh:    map[string]*refreshToken{},
+		sessByID:   map[string]*session{},
+		searchSets: map[string]*searchSet{},
 	}
+	s.exportSize.Store(cfg.exportSize)
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -343,6 +421,12 @@ type Session struct {
 	APIVersion string
 	// Events is the number of events the session holds.
 	Events int
+	// Route is the route that created it: RouteOperatorExplore,
+	// RouteExplore or RouteOrganizationExplore.
+	Route Route
+	// RepositoryID is the repositoryId sent on v8 (OperatorExplore and
+	// OrganizationExplore), in lower case, or "".
+	RepositoryID string
 }
 
 // Sessions returns snapshots of every restore session, in creation order.
@@ -354,10 +438,128 @@ func (s *Server) Sessions() []Session {
 		out[i] = Session{
 			ID: ss.id, Name: ss.name, Type: ss.typ, State: ss.state, InitiatedBy: ss.initiatedBy,
 			Reason: ss.reason, CreationTime: ss.created, EndTime: ss.ended, APIVersion: ss.version,
-			Events: len(ss.events),
+			Events: len(ss.events), Route: ss.route, RepositoryID: ss.repository,
 		}
 	}
 	return out
 }
 
 func (s *Server) now() time.Time { return s.cfg.now() }
+
+// SetExportSize sets the size in bytes of the bodies exportToPst and Save
+// answer from now on (see WithExportSize). Negative values are ignored.
+func (s *Server) SetExportSize(n int64) {
+	if n >= 0 {
+		s.exportSize.Store(n)
+	}
+}
+
+// ExportSize reports the current export size.
+func (s *Server) ExportSize() int64 { return s.exportSize.Load() }
+
+// Action is one administrator action (restore, restoreTo, exportToPst,
+// save, sendToDefaultAddress, sendToDifferentAddress) the server executed.
+// Secrets sent with it (passwords, certificates) are never recorded.
+type Action struct {
+	// Kind is one of the Action* constants: "restore", "restoreTo",
+	// "exportToPst", "save", "sendToDefaultAddress" or
+	// "sendToDifferentAddress".
+	Kind string
+	// Scope is one of the Scope* constants: "items", "item", "folder",
+	// "mailbox" or "mailboxes" (the bulk restore).
+	Scope string
+	// SessionID is the restore session the request was made in.
+	SessionID string
+	// MailboxID is the mailbox acted on ("" for the bulk restore).
+	MailboxID string
+	// MailboxIDs are the mailboxes of a bulk restore, in request order.
+	MailboxIDs []string
+	// FolderID is the folder of the "folder" scope.
+	FolderID string
+	// ItemIDs are the items of the "items" (request order) and "item" scopes.
+	ItemIDs []string
+	// Items is how many items the action covered (a folder's items with
+	// its subfolders', a mailbox's, ...).
+	Items int
+
+	// TargetMailbox, TargetFolder, CASServer, OfficeRegion and
+	// OfficeOrganizationName echo restoreTo's mailbox, folder, casServer,
+	// officeRegion and officeOrganizationName.
+	TargetMailbox, TargetFolder, CASServer, OfficeRegion, OfficeOrganizationName string
+	// The restore options (restoreTo and the bulk restore); null is false.
+	ChangedItems, DeletedItems, MarkRestoredAsUnread, SkipUnresolved bool
+	ExcludeDrafts, ExcludeDeletedItems, ExcludeInPlaceHoldItems      bool
+	ExcludeLitigationHoldItems                                       bool
+
+	// UserName is the userName (office365UserName for the bulk restore)
+	// sent with a restore; ApplicationID and ImpersonationAccountName echo
+	// those fields. They are not secrets.
+	UserName, ApplicationID, ImpersonationAccountName string
+	// SecretFields names the secret fields that were sent non-empty
+	// (userPassword, applicationCertificate, applicationCertificatePassword,
+	// office365UserPassword, onPremisesUserPassword), in that order.
+	// Their values are never kept.
+	SecretFields []string
+
+	// ContentKeyword echoes exportToPst's contentKeyword (folder, mailbox).
+	ContentKeyword string
+	// PSTSizeLimitBytes is pstSizeLimitBytes when enablePstSizeLimit is
+	// true, else 0.
+	PSTSizeLimitBytes int64
+
+	// From, To, Subject and Text echo sendToDifferentAddress's fields.
+	From, To, Subject, Text string
+
+	// Size is the full size of the generated file (exportToPst, save).
+	Size int64
+	// RangeStart and RangeEnd are the served byte range [RangeStart,
+	// RangeEnd) of a download; a full download is [0, Size).
+	RangeStart, RangeEnd int64
+	// ContentType and FileName describe the download.
+	ContentType, FileName string
+
+	// APIVersion is the path version used: "v6", "v7" or "v8".
+	APIVersion string
+	// Time is the server-clock time of the action.
+	Time time.Time
+
+	gen content
+}
+
+// Content returns the whole generated file of a download (exportToPst,
+// save) as the server serves it, generated on demand, to compare with what
+// a client wrote. It is empty for other kinds.
+func (a Action) Content() *io.SectionReader {
+	return io.NewSectionReader(a.gen, 0, a.gen.size)
+}
+
+// Actions returns every administrator action the server executed, in
+// order. A resumed download (Range) is recorded too, with its RangeStart.
+// Faults of kind FaultRespond and FaultDropBeforeAct do not execute. The
+// operator's operatorRestore is recorded by Restores, not here.
+func (s *Server) Actions() []Action {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Action, len(s.actions))
+	for i, a := range s.actions {
+		a.MailboxIDs = append([]string(nil), a.MailboxIDs...)
+		a.ItemIDs = append([]string(nil), a.ItemIDs...)
+		a.SecretFields = append([]string(nil), a.SecretFields...)
+		out[i] = a
+	}
+	return out
+}
+
+// ActionCount reports how many executed actions have Kind kind; "" counts
+// them all.
+func (s *Server) ActionCount(kind string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, a := range s.actions {
+		if kind == "" || a.Kind == kind {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,6 @@
+//go:build race
+
+package vb365test_test
+
+// raceEnabled reports whether the race detector is on: heavy tests shrink.
+const raceEnabled = true
