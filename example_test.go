@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"github.com/vb365-go/vb365"
@@ -137,4 +138,50 @@ func ExampleErrOutcomeUnknown() {
 	// outcome unknown; checking the session's events
 	// restores found: 1
 	// restores executed by the server: 1
+}
+
+// Exporting a mailbox to a PST file with a progress report. The file streams
+// to disk as it arrives; a download that breaks off is resumed.
+func ExampleMailboxesService_ExportToPST() {
+	srv := vb365test.NewServer(vb365test.WithExportSize(3 << 20))
+	defer srv.Close()
+	client, _ := vb365.NewClient(srv.URL, vb365.WithPassword(vb365test.DefaultUsername, vb365test.DefaultPassword))
+	defer client.CloseIdleConnections()
+	ctx := context.Background()
+
+	session, err := client.RestoreSessions.ExploreOrganization(ctx, srv.Organization().ID(), &vb365.ExploreRequest{DateTime: time.Now()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.RestoreSessions.Stop(ctx, session.ID)
+	alice := srv.Organization().MailboxByEmail("alice@contoso.onmicrosoft.com")
+
+	file, err := os.CreateTemp("", "alice-*.pst")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(file.Name())
+	defer file.Close()
+
+	lastPercent := -50
+	d, err := client.Mailboxes.ExportToPST(ctx, session.ID, alice.ID(), vb365.ScopeMailbox(), file, &vb365.ExportOptions{
+		DownloadOptions: vb365.DownloadOptions{Progress: func(written, total int64) {
+			if total <= 0 {
+				return
+			}
+			if p := int(written * 100 / total); p/50 > lastPercent/50 {
+				lastPercent = p
+				fmt.Printf("%d%% of %d MiB\n", p, total>>20)
+			}
+		}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("wrote", d.Written>>20, "MiB to the PST file")
+	// Output:
+	// 0% of 3 MiB
+	// 50% of 3 MiB
+	// 100% of 3 MiB
+	// wrote 3 MiB to the PST file
 }
