@@ -1,0 +1,798 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vb365-go/vb365"
+)
+
+// command is one subcommand, such as "sessions list".
+type command struct {
+	name     string // words after vb365
+	synopsis string // its flags, for help
+	summary  string // one line, for the command list
+	help     string // what it does, for 'vb365 help <name>'
+	// auth: the command logs in. session: it needs a restore session.
+	// demoSession: with --demo and no --session, a session is opened first.
+	auth, session, demoSession bool
+	// admin: with --demo, log in as the fake's administrator, not its
+	// restore operator.
+	admin bool
+	// unknownHint is printed when the outcome of its action is unknown;
+	// SESSION stands for the session ID. forbiddenHint is printed on 403.
+	unknownHint, forbiddenHint string
+	// setup registers the command's flags on fs and returns what it does.
+	setup func(fs *flag.FlagSet) action
+}
+
+type action func(ctx context.Context, a *app) error
+
+const adminHint = "The server refused the action: exports need an administrator's login (VB365_USERNAME and a password), not a restore operator's."
+
+var commands = []*command{
+	{
+		name: "portal-settings", summary: "show how Restore Portal is set up (needs no login)",
+		help:  "Shows the Restore Portal settings: the Microsoft Entra application whose access token a restore operator presents as the assertion.",
+		setup: portalSettings,
+	},
+	{
+		name: "sessions explore", synopsis: "[--at TIME] [--reason TEXT] [--show-deleted] [--show-all-versions] [--organization ID] [--repository ID]",
+		summary: "open a restore session and print its ID",
+		help: "Opens an Exchange restore session showing the data backed up before --at (default: now) and prints its ID\n" +
+			"(the whole session with --output json). A restore operator's login opens it on what the operator may\n" +
+			"restore; an administrator's on the organization they logged in to, or on --organization ID.\n" +
+			"Pass the ID to later commands with --session or VB365_SESSION, and stop the session when done:\n\n" +
+			"  export VB365_SESSION=$(vb365 sessions explore --reason 'ticket 4711')\n" +
+			"  ...\n" +
+			"  vb365 sessions stop",
+		auth: true, unknownHint: "A restore session may have been opened. Check with 'vb365 sessions list', and stop any you do not want with 'vb365 sessions stop --session ID'.",
+		setup: sessionsExplore,
+	},
+	{
+		name: "sessions list", synopsis: "[--max N]", summary: "list restore sessions",
+		help: "Lists the restore sessions the login may see.", auth: true, demoSession: true, setup: sessionsList,
+	},
+	{
+		name: "sessions get", synopsis: "--session ID", summary: "show a restore session",
+		help: "Shows one restore session.", auth: true, session: true, demoSession: true, setup: sessionsGet,
+	},
+	{
+		name: "sessions stop", synopsis: "--session ID", summary: "stop a restore session",
+		help: "Stops a restore session. Stopping a stopped session is harmless.", auth: true, session: true, demoSession: true, setup: sessionsStop,
+	},
+	{
+		name: "sessions events", synopsis: "--session ID [--max N]", summary: "list a session's events: what its restores and exports did",
+		help: "Lists the events of a restore session: each restore, export and send done in it adds one.\n" +
+			"After an outcome-unknown failure (exit code 5), this tells whether the restore ran.",
+		auth: true, session: true, demoSession: true, setup: sessionsEvents,
+	},
+	{
+		name: "mailboxes list", synopsis: "--session ID [--max N]", summary: "list the mailboxes in a restore session",
+		help: "Lists the backed-up mailboxes in a restore session.", auth: true, session: true, demoSession: true, setup: mailboxesList,
+	},
+	{
+		name: "mailboxes get", synopsis: "--session ID --mailbox ID|EMAIL", summary: "show one mailbox",
+		help: "Shows one mailbox.\n" + mailboxHelp, auth: true, session: true, demoSession: true, setup: mailboxesGet,
+	},
+	{
+		name: "folders list", synopsis: "--session ID --mailbox ID|EMAIL [--parent FOLDER-ID | --all] [--name PATTERN] [--max N]",
+		summary: "list a mailbox's folders",
+		help: "Lists the top-level folders of a mailbox, the subfolders of --parent, or with --all the whole folder tree\n" +
+			"(slow on large mailboxes). --name keeps folders whose name matches; * and ? are wildcards.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, setup: foldersList,
+	},
+	{
+		name: "items list", synopsis: "--session ID --mailbox ID|EMAIL [--folder FOLDER-ID] [--max N] [--page-size N]",
+		summary: "list a mailbox's items, or a folder's",
+		help: "Lists the items of a mailbox, or of one folder (its ID from 'vb365 folders list'). Pages are fetched as\n" +
+			"the list goes; a progress line shows on stderr when it is a terminal and the list spans pages.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, setup: itemsList,
+	},
+	{
+		name: "items get", synopsis: "--session ID --mailbox ID|EMAIL --item ID", summary: "show one item",
+		help: "Shows one item of a mailbox.\n" + mailboxHelp, auth: true, session: true, demoSession: true, setup: itemsGet,
+	},
+	{
+		name: "items search", synopsis: "--session ID [--mailbox ID|EMAIL [--folder FOLDER-ID]] --query QUERY [--max N] [--page-size N]",
+		summary: "search the items of a mailbox, or of every mailbox",
+		help: "Searches the items of a mailbox (or one of its folders), or without --mailbox of every mailbox in the\n" +
+			"session. QUERY is the server's criteria:value language, such as 'subject:invoice from:bob'.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, setup: itemsSearch,
+	},
+	{
+		name: "restore items", synopsis: "--session ID --mailbox ID|EMAIL --item ID... [--items-from FILE] [--folder NAME] [--reason TEXT] [--mark-unread] [--changed-items] [--deleted-items] [--wait]",
+		summary: "restore items to their mailbox, as a restore operator",
+		help: "Restores items to their mailbox, to the original folder or to --folder NAME (created when missing).\n" +
+			"Give each item with --item (repeat it), or one ID per line in --items-from FILE ('-' reads stdin).\n" +
+			"With --wait, follows the restore until the session's events say it ended and sums them up; failed\n" +
+			"items then give exit code 1. A restore is never sent twice: when the server may or may not have\n" +
+			"restored (exit code 5), read 'vb365 sessions events' before trying again.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true,
+		unknownHint: "The restore may have run. Do not send it again before checking the session's events:\n" +
+			"  vb365 sessions events --session SESSION",
+		forbiddenHint: "The server refused the restore: restore items needs a restore operator's login (VB365_CLIENT_ID and an assertion), and the items must be in the operator's scope.",
+		setup:         restoreItems,
+	},
+	{
+		name: "export pst", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE | --folder FOLDER-ID | --whole-mailbox) [--keyword WORD] --out FILE [--force]",
+		summary: "export items, a folder or a mailbox to a PST file",
+		help: "Exports items, a folder or a whole mailbox to a PST file. The file is written next to FILE under a\n" +
+			"temporary name and renamed when complete, so FILE is never half-written; it is readable by its owner\n" +
+			"only. An existing FILE is kept unless --force. A progress bar shows on stderr when it is a terminal.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, forbiddenHint: adminHint, admin: true, setup: exportPST,
+	},
+	{
+		name: "export msg", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE) --out FILE [--force]",
+		summary: "save items as MSG (one item) or a ZIP of MSG files",
+		help:    "Saves one item as an MSG file, or several as a ZIP of MSG files. Writing is as for 'export pst'.\n" + mailboxHelp,
+		auth:    true, session: true, demoSession: true, forbiddenHint: adminHint, admin: true, setup: exportMSG,
+	},
+}
+
+const mailboxHelp = "--mailbox takes a mailbox ID or an e-mail address (which picks the user's mailbox, not its archive)."
+
+// findCommand finds the command named by the first one or two words of
+// args and returns the arguments after them.
+func findCommand(args []string) (*command, []string, error) {
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return c, args[len(words):], nil
+		}
+	}
+	var subs []string
+	for _, c := range commands {
+		if group, sub, ok := strings.Cut(c.name, " "); ok && group == args[0] {
+			subs = append(subs, sub)
+		}
+	}
+	switch {
+	case len(subs) > 0 && len(args) == 1:
+		return nil, nil, fmt.Errorf("'vb365 %s' needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	case len(subs) > 0:
+		return nil, nil, fmt.Errorf("unknown command 'vb365 %s %s' (want %s)", args[0], args[1], strings.Join(subs, ", "))
+	}
+	return nil, nil, fmt.Errorf("unknown command %q", args[0])
+}
+
+// stringList is a flag that may be repeated: --item A --item B.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, " ") }
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// listFlags are the flags of commands that list.
+type listFlags struct{ max, pageSize int }
+
+func (l *listFlags) register(fs *flag.FlagSet, pages bool) {
+	fs.IntVar(&l.max, "max", 0, "stop after `N` results; 0 lists all")
+	if pages {
+		fs.IntVar(&l.pageSize, "page-size", 0, fmt.Sprintf("fetch `N` results per request (default %d, at most %d)", vb365.DefaultPageSize, vb365.MaxPageSize))
+	}
+}
+
+func (l *listFlags) check() error {
+	if l.max < 0 {
+		return usagef("--max must not be negative")
+	}
+	if l.pageSize < 0 || l.pageSize > vb365.MaxPageSize {
+		return usagef("--page-size must be between 1 and %d", vb365.MaxPageSize)
+	}
+	return nil
+}
+
+// options returns the page options: no larger pages than --max needs.
+func (l *listFlags) options() *vb365.ListOptions {
+	limit := l.pageSize
+	if page := cmp.Or(l.pageSize, vb365.DefaultPageSize); l.max > 0 && l.max < page {
+		limit = l.max
+	}
+	return &vb365.ListOptions{Limit: limit}
+}
+
+// each walks seq, calling fn for every result until --max results, and
+// draws the progress of long listings on bar.
+func each[T any](l *listFlags, seq iter.Seq2[T, error], bar *progressBar, fn func(*T) error) error {
+	page := cmp.Or(l.options().Limit, vb365.DefaultPageSize)
+	n := 0
+	for v, err := range seq {
+		if err != nil {
+			return err
+		}
+		if err := fn(&v); err != nil {
+			return err
+		}
+		n++
+		if n > page { // a second page: the listing is long enough to show
+			bar.count(n, (n+page-1)/page)
+		}
+		if l.max > 0 && n >= l.max {
+			break
+		}
+	}
+	return nil
+}
+
+// mailboxID returns the ID of the mailbox named by s: an ID, or an e-mail
+// address looked up in the session (the user's mailbox before its archive).
+func (a *app) mailboxID(ctx context.Context, s string) (string, error) {
+	if !strings.Contains(s, "@") {
+		return s, nil
+	}
+	var archive string
+	for m, err := range a.client.Mailboxes.All(ctx, a.g.session, nil) {
+		if err != nil {
+			return "", err
+		}
+		if strings.EqualFold(m.Email, s) {
+			if !m.IsArchive {
+				return m.ID, nil
+			}
+			if archive == "" {
+				archive = m.ID
+			}
+		}
+	}
+	if archive != "" {
+		return archive, nil
+	}
+	return "", &notFoundError{fmt.Sprintf("no mailbox with the address %s in restore session %s", s, a.g.session)}
+}
+
+// requireMailbox checks that --mailbox was given and resolves it.
+func (a *app) requireMailbox(ctx context.Context, s string) (string, error) {
+	if s == "" {
+		return "", usagef("--mailbox is required (an ID or e-mail address from 'vb365 mailboxes list')")
+	}
+	return a.mailboxID(ctx, s)
+}
+
+// itemIDs joins --item flags and the lines of --items-from.
+func (a *app) itemIDs(items stringList, from string) ([]string, error) {
+	ids := append([]string(nil), items...)
+	if from == "" {
+		return ids, nil
+	}
+	var r io.Reader = a.stdin
+	if from != "-" {
+		f, err := os.Open(from)
+		if err != nil {
+			return nil, usagef("--items-from: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line != "" && !strings.HasPrefix(line, "#") {
+			ids = append(ids, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usagef("--items-from: %v", err)
+	}
+	return ids, nil
+}
+
+// ---- commands ----
+
+func portalSettings(fs *flag.FlagSet) action {
+	return func(ctx context.Context, a *app) error {
+		s, err := a.client.RestorePortalSettings(ctx)
+		if err != nil {
+			return err
+		}
+		return a.out.one(portalSettingsJSON{ApplicationID: s.ApplicationID, MSALAuthorityURI: s.MSALAuthorityURI, IsEnabled: s.IsEnabled},
+			field{"Application ID", s.ApplicationID}, field{"MSAL authority", s.MSALAuthorityURI}, field{"Enabled", yesNo(s.IsEnabled)})
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// timeLayouts are the forms --at takes; all but RFC 3339 are local time.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+func parseTime(s string) (time.Time, error) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, usagef("--at %q: want a time such as 2026-11-30, '2026-11-30 17:00' or 2026-11-30T17:00:00Z", s)
+}
+
+func sessionsExplore(fs *flag.FlagSet) action {
+	var at, reason, org, repo string
+	var showDeleted, showAll bool
+	fs.StringVar(&at, "at", "", "show the data backed up before this `time` (default now)")
+	fs.StringVar(&reason, "reason", "", "free `TEXT` saying why, such as a ticket number (restore operators)")
+	fs.BoolVar(&showDeleted, "show-deleted", false, "show items deleted before the time")
+	fs.BoolVar(&showAll, "show-all-versions", false, "show every version of changed items")
+	fs.StringVar(&org, "organization", "", "organization `ID` to explore (administrators, on the backup provider's side)")
+	fs.StringVar(&repo, "repository", "", "backup repository `ID` to explore (v8)")
+	return func(ctx context.Context, a *app) error {
+		t := a.now()
+		if at != "" {
+			var err error
+			if t, err = parseTime(at); err != nil {
+				return err
+			}
+		}
+		opt := func(b bool) *bool { // unset leaves it to the server
+			if !b {
+				return nil
+			}
+			return vb365.Bool(true)
+		}
+		var (
+			s   *vb365.RestoreSession
+			err error
+		)
+		if a.admin {
+			if reason != "" {
+				return usagef("--reason is for restore operators; administrators' sessions take none")
+			}
+			req := &vb365.ExploreRequest{DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), RepositoryID: repo}
+			if org != "" {
+				s, err = a.client.RestoreSessions.ExploreOrganization(ctx, org, req)
+			} else {
+				s, err = a.client.RestoreSessions.Explore(ctx, req)
+			}
+		} else {
+			if org != "" {
+				return usagef("--organization is for administrators (VB365_USERNAME); a restore operator explores their own scope")
+			}
+			s, err = a.client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{
+				DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), Reason: reason, RepositoryID: repo,
+			})
+		}
+		if err != nil {
+			return err
+		}
+		if a.out.json {
+			return a.out.jsonLine(sessionRecord(s))
+		}
+		_, err = fmt.Fprintln(a.out.w, s.ID)
+		return err
+	}
+}
+
+func sessionsList(fs *flag.FlagSet) action {
+	var l listFlags
+	l.register(fs, false)
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		t := a.out.table("ID", "STATE", "CREATED", "INITIATED BY", "SCOPE", "REASON")
+		err := each(&l, a.client.RestoreSessions.All(ctx, l.options()), nil, func(s *vb365.RestoreSession) error {
+			return t.row(sessionRecord(s), s.ID, string(s.State), when(s.CreationTime), s.InitiatedBy, s.ScopeName, clip(s.Reason, 40))
+		})
+		return t.end(err)
+	}
+}
+
+func sessionFields(s *vb365.RestoreSession) []field {
+	end := "-"
+	if s.EndTime != nil {
+		end = when(*s.EndTime)
+	}
+	return []field{
+		{"ID", s.ID}, {"Name", s.Name}, {"Organization", s.Organization}, {"Type", string(s.Type)},
+		{"State", string(s.State)}, {"Result", string(s.Result)}, {"Created", when(s.CreationTime)}, {"Ended", end},
+		{"Initiated by", s.InitiatedBy}, {"Scope", s.ScopeName}, {"Reason", s.Reason},
+	}
+}
+
+func sessionsGet(fs *flag.FlagSet) action {
+	return func(ctx context.Context, a *app) error {
+		s, err := a.client.RestoreSessions.Get(ctx, a.g.session)
+		if err != nil {
+			return err
+		}
+		return a.out.one(sessionRecord(s), sessionFields(s)...)
+	}
+}
+
+func sessionsStop(fs *flag.FlagSet) action {
+	return func(ctx context.Context, a *app) error {
+		if err := a.client.RestoreSessions.Stop(ctx, a.g.session); err != nil {
+			return err
+		}
+		if a.out.json {
+			return a.out.jsonLine(stopJSON{ID: a.g.session, State: string(vb365.SessionStateStopped)})
+		}
+		_, err := fmt.Fprintf(a.out.w, "Stopped restore session %s\n", a.g.session)
+		return err
+	}
+}
+
+func sessionsEvents(fs *flag.FlagSet) action {
+	var l listFlags
+	l.register(fs, false)
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		t := a.out.table("#", "TYPE", "STATUS", "STARTED", "ITEM", "MESSAGE")
+		err := each(&l, a.client.RestoreSessions.Events(ctx, a.g.session, l.options()), nil, func(e *vb365.RestoreSessionEvent) error {
+			return t.row(eventRecord(e), strconv.Itoa(e.Order), string(e.Type), string(e.Status), when(e.StartTime), clip(e.ItemName, 30), e.Message)
+		})
+		return t.end(err)
+	}
+}
+
+func mailboxesList(fs *flag.FlagSet) action {
+	var l listFlags
+	l.register(fs, false)
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		t := a.out.table("EMAIL", "NAME", "KIND", "ID")
+		err := each(&l, a.client.Mailboxes.All(ctx, a.g.session, l.options()), nil, func(m *vb365.Mailbox) error {
+			return t.row(mailboxRecord(m), m.Email, m.Name, mailboxKind(m), m.ID)
+		})
+		return t.end(err)
+	}
+}
+
+func mailboxesGet(fs *flag.FlagSet) action {
+	var mailbox string
+	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	return func(ctx context.Context, a *app) error {
+		id, err := a.requireMailbox(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		m, err := a.client.Mailboxes.Get(ctx, a.g.session, id)
+		if err != nil {
+			return err
+		}
+		return a.out.one(mailboxRecord(m), field{"ID", m.ID}, field{"Name", m.Name}, field{"Email", m.Email}, field{"Kind", mailboxKind(m)})
+	}
+}
+
+func foldersList(fs *flag.FlagSet) action {
+	var l listFlags
+	var mailbox, parent, name string
+	var all bool
+	l.register(fs, false)
+	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	fs.StringVar(&parent, "parent", "", "list the subfolders of this folder `ID` (default: the top-level folders)")
+	fs.BoolVar(&all, "all", false, "list the whole folder tree")
+	fs.StringVar(&name, "name", "", "keep folders whose name matches `PATTERN` (* and ? are wildcards)")
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		if all && parent != "" {
+			return usagef("give --parent or --all, not both")
+		}
+		id, err := a.requireMailbox(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		opts := &vb365.FolderListOptions{ListOptions: *l.options(), ParentID: vb365.RootFolders, Name: name}
+		switch {
+		case all:
+			opts.ParentID = ""
+		case parent != "":
+			opts.ParentID = parent
+		}
+		t := a.out.table("NAME", "CATEGORY", "TYPE", "ID")
+		err = each(&l, a.client.Mailboxes.Folders(ctx, a.g.session, id, opts), nil, func(f *vb365.Folder) error {
+			return t.row(folderRecord(id, f), f.Name, string(f.Category), string(f.Type), f.ID)
+		})
+		return t.end(err)
+	}
+}
+
+// listItems writes items as they come, with a progress line for long
+// listings.
+func (a *app) listItems(l *listFlags, mailboxID string, seq iter.Seq2[vb365.Item, error]) error {
+	bar := a.newBar("items")
+	out := a.out
+	if bar != nil && a.isTerminal(a.stdout) {
+		out.w = barWriter{w: out.w, bar: bar} // results and the line share the screen
+	}
+	t := out.table("RECEIVED", "FROM", "SUBJECT", "ATT", "ID")
+	err := each(l, seq, bar, func(it *vb365.Item) error {
+		return t.row(itemRecord(mailboxID, it), when(itemDate(it)), clip(it.From, 30), clip(it.Subject, 60), strconv.Itoa(len(it.Attachments)), it.ID)
+	})
+	bar.clear()
+	return t.end(err)
+}
+
+func itemsList(fs *flag.FlagSet) action {
+	var l listFlags
+	var mailbox, folder string
+	l.register(fs, true)
+	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	fs.StringVar(&folder, "folder", "", "list this folder's items (its `ID` from 'vb365 folders list'); default the whole mailbox")
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		id, err := a.requireMailbox(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		opts := &vb365.ItemListOptions{ListOptions: *l.options(), FolderID: folder}
+		return a.listItems(&l, id, a.client.Mailboxes.Items(ctx, a.g.session, id, opts))
+	}
+}
+
+func itemsGet(fs *flag.FlagSet) action {
+	var mailbox, item string
+	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	fs.StringVar(&item, "item", "", "item `ID`")
+	return func(ctx context.Context, a *app) error {
+		if item == "" {
+			return usagef("--item is required")
+		}
+		id, err := a.requireMailbox(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		it, err := a.client.Mailboxes.GetItem(ctx, a.g.session, id, item)
+		if err != nil {
+			return err
+		}
+		var atts []string
+		for _, at := range it.Attachments {
+			atts = append(atts, fmt.Sprintf("%s (%s)", at.Name, humanBytes(at.SizeBytes)))
+		}
+		return a.out.one(itemRecord(id, it),
+			field{"ID", it.ID}, field{"Class", it.ItemClass}, field{"Subject", it.Subject}, field{"From", it.From},
+			field{"To", it.To}, field{"Cc", it.Cc}, field{"Sent", when(it.Sent)}, field{"Received", when(it.Received)},
+			field{"Importance", string(it.Importance)}, field{"Attachments", strings.Join(atts, ", ")})
+	}
+}
+
+func itemsSearch(fs *flag.FlagSet) action {
+	var l listFlags
+	var mailbox, folder, query string
+	l.register(fs, true)
+	fs.StringVar(&mailbox, "mailbox", "", "search this mailbox (`ID` or e-mail address); default every mailbox")
+	fs.StringVar(&folder, "folder", "", "search this folder `ID` of --mailbox")
+	fs.StringVar(&query, "query", "", "the search `QUERY`, such as 'subject:invoice from:bob'")
+	return func(ctx context.Context, a *app) error {
+		if err := l.check(); err != nil {
+			return err
+		}
+		if query == "" {
+			return usagef("--query is required")
+		}
+		if mailbox == "" {
+			if folder != "" {
+				return usagef("--folder needs --mailbox")
+			}
+			return a.listItems(&l, "", a.client.Mailboxes.SearchAll(ctx, a.g.session, query, l.options()))
+		}
+		id, err := a.mailboxID(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		opts := &vb365.SearchOptions{ListOptions: *l.options(), FolderID: folder}
+		return a.listItems(&l, id, a.client.Mailboxes.Search(ctx, a.g.session, id, query, opts))
+	}
+}
+
+func restoreItems(fs *flag.FlagSet) action {
+	var mailbox, from, folder, reason string
+	var items stringList
+	var unread, changed, deleted, wait bool
+	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	fs.Var(&items, "item", "item `ID` to restore; repeat for more")
+	fs.StringVar(&from, "items-from", "", "read item IDs from `FILE`, one per line ('-': stdin)")
+	fs.StringVar(&folder, "folder", "", "restore to the folder with this `NAME`, created when missing (default: the original folder)")
+	fs.StringVar(&reason, "reason", "", "free `TEXT` saying why, such as a ticket number; kept by the server")
+	fs.BoolVar(&unread, "mark-unread", false, "mark the restored items unread")
+	fs.BoolVar(&changed, "changed-items", false, "restore items that changed since the backup")
+	fs.BoolVar(&deleted, "deleted-items", false, "restore items missing from the mailbox")
+	fs.BoolVar(&wait, "wait", false, "follow the restore until it ends and sum up its events")
+	return func(ctx context.Context, a *app) error {
+		ids, err := a.itemIDs(items, from)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return usagef("give the items to restore with --item ID (repeat it) or --items-from FILE")
+		}
+		id, err := a.requireMailbox(ctx, mailbox)
+		if err != nil {
+			return err
+		}
+		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, &vb365.OperatorRestoreRequest{
+			ItemIDs: ids, Folder: folder, Reason: reason,
+			MarkRestoredAsUnread: unread, ChangedItems: changed, DeletedItems: deleted,
+		})
+		if err != nil {
+			return err
+		}
+		rec := restoreJSON{SessionID: res.SessionID, MailboxID: id, ItemCount: len(ids), Folder: folder}
+		target := folder
+		if target == "" {
+			target = "(original folder)"
+		}
+		fields := []field{{"Restore session", res.SessionID}, {"Mailbox", id}, {"Items", strconv.Itoa(len(ids))}, {"Folder", target}}
+		var failed int
+		if wait {
+			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, nil)
+			if err != nil {
+				return fmt.Errorf("the restore was sent; following it failed (see 'vb365 sessions events --session %s'): %w", res.SessionID, err)
+			}
+			rec.Summary = &summaryJSON{Restored: sum.Restored, Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings}
+			fields = append(fields, field{"Restored", strconv.Itoa(sum.Restored)}, field{"Failed", strconv.Itoa(sum.Failed)},
+				field{"Skipped", strconv.Itoa(sum.Skipped)}, field{"Warnings", strconv.Itoa(sum.Warnings)})
+			failed = sum.Failed
+		}
+		if err := a.out.one(rec, fields...); err != nil {
+			return err
+		}
+		if failed > 0 {
+			return fmt.Errorf("%d restore event(s) failed; see 'vb365 sessions events --session %s'", failed, res.SessionID)
+		}
+		return nil
+	}
+}
+
+// downloadFlags are the flags of the export commands.
+type downloadFlags struct {
+	mailbox, from, out string
+	items              stringList
+	force              bool
+}
+
+func (d *downloadFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
+	fs.Var(&d.items, "item", "item `ID` to export; repeat for more")
+	fs.StringVar(&d.from, "items-from", "", "read item IDs from `FILE`, one per line ('-': stdin)")
+	fs.StringVar(&d.out, "out", "", "write to `FILE`")
+	fs.BoolVar(&d.force, "force", false, "replace FILE if it exists")
+}
+
+// check refuses a missing --out, or one that exists without --force,
+// before anything is sent.
+func (d *downloadFlags) check() error {
+	if d.out == "" {
+		return usagef("--out FILE is required")
+	}
+	if !d.force {
+		if _, err := os.Lstat(d.out); err == nil {
+			return usagef("%s exists; give --force to replace it", d.out)
+		}
+	}
+	return nil
+}
+
+// download streams what fetch writes into d.out: into a temporary file
+// beside it, renamed to d.out when complete and removed otherwise.
+func (a *app) download(d *downloadFlags, label string, fetch func(w io.Writer, opts vb365.DownloadOptions) (*vb365.Download, error)) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(d.out), "."+filepath.Base(d.out)+".*.part")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bar := a.newBar(label)
+	dl, err := fetch(f, vb365.DownloadOptions{Progress: bar.bytes})
+	bar.clear()
+	if err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), d.out); err != nil {
+		return err
+	}
+	return a.out.one(downloadJSON{File: d.out, Bytes: dl.Written, ContentType: dl.ContentType, Resumes: dl.Resumes},
+		field{"File", d.out}, field{"Size", humanBytes(dl.Written)}, field{"Type", dl.ContentType})
+}
+
+func exportPST(fs *flag.FlagSet) action {
+	var d downloadFlags
+	var folder, keyword string
+	var whole bool
+	d.register(fs)
+	fs.StringVar(&folder, "folder", "", "export this folder (its `ID` from 'vb365 folders list')")
+	fs.BoolVar(&whole, "whole-mailbox", false, "export the whole mailbox")
+	fs.StringVar(&keyword, "keyword", "", "keep the items that contain `WORD` (--folder and --whole-mailbox only)")
+	return func(ctx context.Context, a *app) error {
+		ids, err := a.itemIDs(d.items, d.from)
+		if err != nil {
+			return err
+		}
+		if err := d.check(); err != nil {
+			return err
+		}
+		var scope vb365.Scope
+		n := 0
+		if len(ids) > 0 {
+			n++
+			scope = vb365.ScopeItems(ids...)
+		}
+		if folder != "" {
+			n++
+			scope = vb365.ScopeFolder(folder)
+		}
+		if whole {
+			n++
+			scope = vb365.ScopeMailbox()
+		}
+		if n != 1 {
+			return usagef("give exactly one of --item (or --items-from), --folder and --whole-mailbox")
+		}
+		if keyword != "" && len(ids) > 0 {
+			return usagef("--keyword applies to --folder and --whole-mailbox only")
+		}
+		id, err := a.requireMailbox(ctx, d.mailbox)
+		if err != nil {
+			return err
+		}
+		return a.download(&d, "export pst", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
+			return a.client.Mailboxes.ExportToPST(ctx, a.g.session, id, scope, w, &vb365.ExportOptions{DownloadOptions: o, ContentKeyword: keyword})
+		})
+	}
+}
+
+func exportMSG(fs *flag.FlagSet) action {
+	var d downloadFlags
+	d.register(fs)
+	return func(ctx context.Context, a *app) error {
+		ids, err := a.itemIDs(d.items, d.from)
+		if err != nil {
+			return err
+		}
+		if err := d.check(); err != nil {
+			return err
+		}
+		var scope vb365.Scope
+		switch len(ids) {
+		case 0:
+			return usagef("give the items to save with --item ID (repeat it) or --items-from FILE")
+		case 1:
+			scope = vb365.ScopeItem(ids[0])
+		default:
+			scope = vb365.ScopeItems(ids...)
+		}
+		id, err := a.requireMailbox(ctx, d.mailbox)
+		if err != nil {
+			return err
+		}
+		return a.download(&d, "export msg", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
+			return a.client.Mailboxes.Save(ctx, a.g.session, id, scope, w, &o)
+		})
+	}
+}

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/vb365-go/vb365"
+)
+
+// output writes results as a table for people or as JSON for scripts: one
+// object per line for lists, one object for a single result. The JSON field
+// names are the CLI's own, listed in the record types below, and stay stable.
+type output struct {
+	json bool
+	w    io.Writer
+}
+
+func newOutput(format string, w io.Writer) output {
+	return output{json: format == "json", w: w}
+}
+
+// jsonLine writes v as one line of JSON.
+func (o output) jsonLine(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = o.w.Write(append(b, '\n'))
+	return err
+}
+
+// one writes a single result: v as JSON, or the fields as "name: value"
+// lines.
+func (o output) one(v any, fields ...field) error {
+	if o.json {
+		return o.jsonLine(v)
+	}
+	tw := tabwriter.NewWriter(o.w, 0, 0, 2, ' ', 0)
+	for _, f := range fields {
+		fmt.Fprintf(tw, "%s:\t%s\n", f.name, cell(f.value))
+	}
+	return tw.Flush()
+}
+
+type field struct{ name, value string }
+
+// table is a list being written: JSON lines as the rows come, or a table
+// flushed at the end (a table needs every row to align its columns).
+type table struct {
+	o    output
+	tw   *tabwriter.Writer
+	rows int
+}
+
+func (o output) table(columns ...string) *table {
+	t := &table{o: o}
+	if !o.json {
+		t.tw = tabwriter.NewWriter(o.w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(t.tw, strings.Join(columns, "\t"))
+	}
+	return t
+}
+
+// row writes one result: v as a JSON line, or cells as a table row.
+func (t *table) row(v any, cells ...string) error {
+	if t.o.json {
+		return t.o.jsonLine(v)
+	}
+	for i, c := range cells {
+		cells[i] = cell(c)
+	}
+	t.rows++
+	_, err := fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+	return err
+}
+
+// end writes the table and returns err, the listing's error. A listing that
+// failed before its first row writes nothing, not a lone header.
+func (t *table) end(err error) error {
+	if t.tw == nil || (err != nil && t.rows == 0) {
+		return err
+	}
+	return errors.Join(err, t.tw.Flush())
+}
+
+// cell makes text from the server safe for one table cell on a terminal:
+// control characters (tabs, newlines, escape sequences in a subject) become
+// spaces.
+func cell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// clip shortens s to n runes for a table column.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// when formats a time for a table: local time to the minute, or "-".
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// timePtr is a time for JSON: null when the server sent none.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// JSON records. Field names are lower camel case and do not change.
+
+type portalSettingsJSON struct {
+	ApplicationID    string `json:"applicationId"`
+	MSALAuthorityURI string `json:"msalAuthorityUri"`
+	IsEnabled        bool   `json:"isEnabled"`
+}
+
+type sessionJSON struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Organization string     `json:"organization"`
+	Type         string     `json:"type"`
+	State        string     `json:"state"`
+	Result       string     `json:"result"`
+	CreationTime *time.Time `json:"creationTime"`
+	EndTime      *time.Time `json:"endTime"`
+	InitiatedBy  string     `json:"initiatedBy"`
+	ScopeName    string     `json:"scopeName"`
+	Reason       string     `json:"reason"`
+}
+
+func sessionRecord(s *vb365.RestoreSession) sessionJSON {
+	j := sessionJSON{
+		ID: s.ID, Name: s.Name, Organization: s.Organization, Type: string(s.Type),
+		State: string(s.State), Result: string(s.Result), CreationTime: timePtr(s.CreationTime),
+		InitiatedBy: s.InitiatedBy, ScopeName: s.ScopeName, Reason: s.Reason,
+	}
+	if s.EndTime != nil {
+		j.EndTime = timePtr(*s.EndTime)
+	}
+	return j
+}
+
+type eventJSON struct {
+	ID            string     `json:"id"`
+	Order         int        `json:"order"`
+	Type          string     `json:"type"`
+	Status        string     `json:"status"`
+	StartTime     *time.Time `json:"startTime"`
+	EndTime       *time.Time `json:"endTime"`
+	Duration      string     `json:"duration"`
+	Title         string     `json:"title"`
+	Message       string     `json:"message"`
+	ItemName      string     `json:"itemName"`
+	ItemType      string     `json:"itemType"`
+	ItemSizeBytes int64      `json:"itemSizeBytes"`
+	Source        string     `json:"source"`
+	Target        string     `json:"target"`
+}
+
+func eventRecord(e *vb365.RestoreSessionEvent) eventJSON {
+	j := eventJSON{
+		ID: e.ID, Order: e.Order, Type: string(e.Type), Status: string(e.Status),
+		StartTime: timePtr(e.StartTime), Duration: e.Duration, Title: e.Title, Message: e.Message,
+		ItemName: e.ItemName, ItemType: e.ItemType, ItemSizeBytes: e.ItemSizeBytes,
+		Source: e.Source, Target: e.Target,
+	}
+	if e.EndTime != nil {
+		j.EndTime = timePtr(*e.EndTime)
+	}
+	return j
+}
+
+type mailboxJSON struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	IsArchive bool   `json:"isArchive"`
+	IsPublic  bool   `json:"isPublic"`
+}
+
+func mailboxRecord(m *vb365.Mailbox) mailboxJSON {
+	return mailboxJSON{ID: m.ID, Name: m.Name, Email: m.Email, IsArchive: m.IsArchive, IsPublic: m.IsPublic}
+}
+
+// mailboxKind names a mailbox's kind for a table.
+func mailboxKind(m *vb365.Mailbox) string {
+	switch {
+	case m.IsArchive:
+		return "archive"
+	case m.IsPublic:
+		return "public"
+	}
+	return "user"
+}
+
+type folderJSON struct {
+	ID          string `json:"id"`
+	MailboxID   string `json:"mailboxId"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+}
+
+func folderRecord(mailboxID string, f *vb365.Folder) folderJSON {
+	return folderJSON{
+		ID: f.ID, MailboxID: mailboxID, Name: f.Name, Category: string(f.Category),
+		Type: string(f.Type), Description: f.Description,
+	}
+}
+
+type itemJSON struct {
+	ID          string           `json:"id"`
+	MailboxID   string           `json:"mailboxId"`
+	ItemClass   string           `json:"itemClass"`
+	Subject     string           `json:"subject"`
+	From        string           `json:"from"`
+	To          string           `json:"to"`
+	Cc          string           `json:"cc"`
+	Bcc         string           `json:"bcc"`
+	Sent        *time.Time       `json:"sent"`
+	Received    *time.Time       `json:"received"`
+	Importance  string           `json:"importance"`
+	Attachments []attachmentJSON `json:"attachments"`
+}
+
+type attachmentJSON struct {
+	Name      string `json:"name"`
+	SizeBytes int64  `json:"sizeBytes"`
+}
+
+// itemRecord converts it; mailboxID is the mailbox asked for, or "" when
+// the server names it (v8) or nobody does (a search of every mailbox on v6
+// and v7).
+func itemRecord(mailboxID string, it *vb365.Item) itemJSON {
+	if mailboxID == "" {
+		mailboxID = it.MailboxID
+	}
+	j := itemJSON{
+		ID: it.ID, MailboxID: mailboxID, ItemClass: it.ItemClass, Subject: it.Subject,
+		From: it.From, To: it.To, Cc: it.Cc, Bcc: it.Bcc,
+		Sent: timePtr(it.Sent), Received: timePtr(it.Received), Importance: string(it.Importance),
+		Attachments: make([]attachmentJSON, 0, len(it.Attachments)),
+	}
+	for _, at := range it.Attachments {
+		j.Attachments = append(j.Attachments, attachmentJSON{Name: at.Name, SizeBytes: at.SizeBytes})
+	}
+	return j
+}
+
+// itemDate is the date that best places an item in a table: when it was
+// received, sent, or starts.
+func itemDate(it *vb365.Item) time.Time {
+	for _, t := range []time.Time{it.Received, it.Sent, it.StartTime, it.PostedOn, it.Date} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+type restoreJSON struct {
+	SessionID string `json:"sessionId"`
+	MailboxID string `json:"mailboxId"`
+	ItemCount int    `json:"itemCount"`
+	Folder    string `json:"folder"`
+	// Set with --wait: the session's events summed up.
+	Summary *summaryJSON `json:"summary,omitempty"`
+}
+
+type summaryJSON struct {
+	Restored int `json:"restored"`
+	Failed   int `json:"failed"`
+	Skipped  int `json:"skipped"`
+	Warnings int `json:"warnings"`
+}
+
+type downloadJSON struct {
+	File        string `json:"file"`
+	Bytes       int64  `json:"bytes"`
+	ContentType string `json:"contentType"`
+	Resumes     int    `json:"resumes"`
+}
+
+type stopJSON struct {
+	ID    string `json:"id"`
+	State string `json:"state"`
+}
