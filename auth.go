@@ -15,8 +15,9 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Secret is a string that never shows itself: fmt, %v, %#v and slog print
-// "REDACTED". Convert it with string(s) where the value is needed.
+// Secret is a string that never shows itself: fmt (%v, %s, %#v), slog and
+// encoding/json print "REDACTED". Convert it with string(s) where the value
+// is needed.
 type Secret string
 
 const redacted = "REDACTED"
@@ -29,6 +30,10 @@ func (Secret) GoString() string { return redacted }
 
 // LogValue implements slog.LogValuer.
 func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON implements json.Marshaler, for loggers that encode values as
+// JSON. Request bodies carry secrets through their own plain-string fields.
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // grant logs in at POST /vN/token with grant_type=password or operator, then
 // renews with grant_type=refresh_token and the newest refresh token. A
@@ -71,7 +76,6 @@ type tokenResponse struct {
 	RefreshToken string `json:"refresh_token"`
 	TokenType    string `json:"token_type"`
 	ExpiresIn    int64  `json:"expires_in"`
-	Expires      string `json:".expires"`
 }
 
 // request sends one token request. It is never re-sent: a login that failed
@@ -87,6 +91,7 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 		form.Set("disable_antiforgery_token", "true")
 	}
 	tokenURL := a.base + "/token"
+	ctx = context.WithValue(ctx, callKey{}, loginCall) // never sent twice
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, &loginError{grant: grantType, err: err}
@@ -117,7 +122,7 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 	// The server declares the answer as */*; it is JSON whatever it says.
 	var tr tokenResponse
 	if err := decodeJSON(resp.Body, &tr); err != nil {
-		return nil, &loginError{grant: grantType, err: errors.New("reading the token answer: " + err.Error())}
+		return nil, &loginError{grant: grantType, err: &wrapped{msg: "reading the token answer: " + err.Error(), err: err}}
 	}
 	if tr.AccessToken == "" {
 		return nil, &loginError{grant: grantType, err: errors.New("the token answer has no access_token")}
@@ -126,12 +131,11 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 		g.refresh = Secret(tr.RefreshToken)
 	}
 	tok := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer", ExpiresIn: tr.ExpiresIn}
+	// expires_in counts from now on this machine's clock; the server's
+	// ".expires" would carry the server's clock, and any skew with it.
+	// Without expires_in the token is used until a 401.
 	if tr.ExpiresIn > 0 {
 		tok.Expiry = c.now().Add(time.Duration(tr.ExpiresIn) * time.Second)
-	} else if t, err := time.Parse(time.RFC1123, tr.Expires); err == nil {
-		tok.Expiry = t
-	} else if t, err := time.Parse(time.RFC3339Nano, tr.Expires); err == nil {
-		tok.Expiry = t
 	}
 	if c.debug {
 		c.logger.DebugContext(ctx, "vb365 token obtained", "grant_type", grantType, "expires_in", tr.ExpiresIn)
@@ -161,10 +165,11 @@ type cachedToken struct {
 // x/oauth2's ReuseTokenSourceWithExpiry plus what that lacks: dropping the
 // one token a 401 refused, and waits that the caller's context can end.
 type tokenCache struct {
-	fetch func(context.Context) (*oauth2.Token, error)
-	now   func() time.Time
-	cur   atomic.Pointer[cachedToken]
-	sem   chan struct{} // a lock that a context can give up waiting for
+	fetch  func(context.Context) (*oauth2.Token, error)
+	now    func() time.Time
+	cur    atomic.Pointer[cachedToken]
+	sem    chan struct{} // a lock that a context can give up waiting for
+	closed bool          // under sem: no more tokens
 }
 
 func newTokenCache(fetch func(context.Context) (*oauth2.Token, error), now func() time.Time) *tokenCache {
@@ -185,6 +190,9 @@ func (tc *tokenCache) token(ctx context.Context) (*cachedToken, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-tc.sem }()
+	if tc.closed {
+		return nil, ErrClosed
+	}
 	if t := tc.cur.Load(); tc.valid(t) {
 		return t, nil
 	}
@@ -208,6 +216,19 @@ func (tc *tokenCache) token(ctx context.Context) (*cachedToken, error) {
 // that runs out on the way.
 func renewEarly(lifetime time.Duration) time.Duration {
 	return min(lifetime/10, time.Minute)
+}
+
+// close hands out no more tokens and returns the current one, after any
+// login under way has ended.
+func (tc *tokenCache) close(ctx context.Context) (*cachedToken, error) {
+	select {
+	case tc.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-tc.sem }()
+	tc.closed = true
+	return tc.cur.Swap(nil), nil
 }
 
 // invalidate drops the token whose header a 401 refused, unless another

@@ -1,8 +1,12 @@
 package vb365
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -264,4 +268,19 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+func TestSecretsStayHiddenInJSONLogs(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	l := slog.New(slog.NewJSONHandler(&logs, nil))
+	creds := &RestoreCredentials{UserName: "svc", UserPassword: "pw-SECRET-1", ApplicationCertificatePassword: "pfx-SECRET-2", ApplicationCertificate: []byte("PFX-SECRET-3")}
+	l.Info("restore", "req", &RestoreToRequest{Mailbox: "m", Credentials: creds}, "creds", creds, "secret", Secret("s-SECRET-4"))
+	b, err := json.Marshal(struct{ C *RestoreCredentials }{creds})
+	require.NoError(t, err)
+	for _, out := range []string{logs.String(), string(b), fmtAll(creds), fmtAll(*creds)} {
+		assert.NotContains(t, out, "SECRET")
+		assert.NotContains(t, out, base64.StdEncoding.EncodeToString(creds.ApplicationCertificate))
+		assert.Contains(t, out, "svc")
+	}
 }

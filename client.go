@@ -3,8 +3,8 @@
 // restore operator, open a restore session, browse mailboxes, folders and
 // items, restore items, follow the result and stop the session.
 //
-// Every call that is safe to repeat (reads, Stop) is retried on connection
-// errors and on 408, 429 and 5xx answers. Calls that act (OperatorExplore,
+// Every call that is safe to repeat (reads, Stop, downloads) is retried on
+// connection errors and on 408, 429, 500, 502, 503 and 504 answers. Calls that act (OperatorExplore,
 // OperatorRestore) are re-sent only when the server provably did not act;
 // any other failure returns an error that matches ErrOutcomeUnknown, so that
 // a restore is never sent twice by the SDK.
@@ -12,7 +12,6 @@ package vb365
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -155,7 +155,9 @@ func WithOperator(clientID, assertion string) Option {
 }
 
 // WithTokenSource uses the caller's VB365 access tokens. After a 401 the
-// client asks ts for a token once more and re-sends the call once.
+// client asks ts for a token once more and re-sends the call once; a ts that
+// caches (oauth2.ReuseTokenSource) answers the same token, and the call then
+// fails with ErrUnauthorized.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *settings) error {
 		if ts == nil {
@@ -167,10 +169,13 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 	}
 }
 
-// WithHTTPClient sends every request through hc. The client is not changed:
-// its transport, timeouts and TLS settings apply as they are. Without it the
-// SDK uses its own client, which follows no redirects and keeps up to 32
-// connections to the server.
+// WithHTTPClient sends every request through hc's transport, with hc's
+// timeout and cookie jar. hc itself is not changed; the SDK uses a copy that
+// follows no redirects (a redirected restore or login would carry its body
+// elsewhere) and whose transport never replays a call that must not be sent
+// twice. After a failed call the retry engine closes the transport's idle
+// connections. Without WithHTTPClient the SDK uses its own client, which
+// speaks HTTP/1.1 and keeps up to 32 connections to the server.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
@@ -293,13 +298,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		c.hc = defaultHTTPClient(s.rootCAs)
 	} else {
-		// The caller's client may follow redirects, and net/http keeps
-		// the Authorization header on a redirect to another port of the
-		// same host: guard the token in the transport, on a copy.
-		hc := *c.hc
-		scheme, hostPort, _ := strings.Cut(host, "://")
-		hc.Transport = &hostGuard{base: hc.Transport, scheme: scheme, host: hostPort}
-		c.hc = &hc
+		c.hc = guardedClient(c.hc)
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -364,52 +363,6 @@ func parseServerURL(serverURL string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-func defaultHTTPClient(roots *x509.CertPool) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 100
-	t.MaxConnsPerHost = 32
-	t.MaxIdleConnsPerHost = 32
-	if roots != nil {
-		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	}
-	return &http.Client{
-		Transport: t,
-		// The API answers in place; a redirect is an error to show, and
-		// following one could carry a request elsewhere.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-// hostGuard sends the bearer token only to the configured server: a request
-// for any other scheme, host or port goes without its Authorization header.
-type hostGuard struct {
-	base   http.RoundTripper // nil: http.DefaultTransport
-	scheme string
-	host   string // host:port
-}
-
-// RoundTrip implements http.RoundTripper.
-func (g *hostGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := g.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	if !strings.EqualFold(req.URL.Scheme, g.scheme) || !strings.EqualFold(req.URL.Host, g.host) {
-		if _, ok := req.Header["Authorization"]; ok {
-			req = req.Clone(req.Context())
-			req.Header.Del("Authorization")
-		}
-	}
-	return base.RoundTrip(req)
-}
-
-// CloseIdleConnections closes the idle connections of the transport below.
-func (g *hostGuard) CloseIdleConnections() {
-	if ci, ok := g.base.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
 // request describes one API call.
 type request struct {
 	op        string // operation name for errors and logs ("OperatorRestore")
@@ -426,6 +379,31 @@ type request struct {
 	stream func(*http.Response) error
 	// rangeFrom, when positive, asks for the body from this byte on.
 	rangeFrom int64
+	// stage is how far the current attempt of an unsafe call got.
+	stage atomic.Int32
+}
+
+// Stages of an attempt, as net/http's trace reports them.
+const (
+	stageNone       = iota
+	stageConnecting // asking the transport for a connection
+	stageConnected  // a connection is in hand: the request may be on its way
+)
+
+// traced makes the transport report to r how far each attempt gets, so
+// that a failure while still getting a connection (a refused dial, a TLS
+// handshake, a wait for a free connection cut short) is known to have sent
+// nothing. A transport that reports nothing leaves every failure in doubt.
+func (r *request) traced(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn: func(string) { r.stage.Store(stageConnecting) },
+		GotConn: func(httptrace.GotConnInfo) { r.stage.Store(stageConnected) },
+	})
+}
+
+// notSent reports whether the failed attempt never had a connection.
+func (r *request) notSent(err error) bool {
+	return isDialError(err) || r.stage.Load() == stageConnecting
 }
 
 // callKey carries the call in the context, for the retry policy.
@@ -456,6 +434,9 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 		u += "?" + q
 	}
 	ctx = context.WithValue(ctx, callKey{}, r)
+	if r.unsafe {
+		ctx = r.traced(ctx)
+	}
 	for relogin := false; ; relogin = true {
 		var auth string
 		if !r.anonymous {
@@ -465,6 +446,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			}
 			auth = tok.header
 		}
+		r.stage.Store(stageNone) // a login's own connection does not count
 		resp, err := c.send(ctx, r, u, auth)
 		if err != nil {
 			return c.transportError(ctx, r, err)
@@ -555,7 +537,7 @@ func decodeJSON(body io.Reader, out any) error {
 // decodeError reports a 2xx answer that could not be read. For an unsafe
 // call the server has acted, but the caller cannot know its result.
 func (c *Client) decodeError(ctx context.Context, r *request, err error) error {
-	err = errors.New("vb365: " + r.op + ": reading the answer to " + r.method + " " + r.url + ": " + err.Error())
+	err = &wrapped{msg: "vb365: " + r.op + ": reading the answer to " + r.method + " " + r.url + ": " + err.Error(), err: err}
 	if r.unsafe {
 		return c.outcomeUnknown(ctx, r, err)
 	}
@@ -564,8 +546,9 @@ func (c *Client) decodeError(ctx context.Context, r *request, err error) error {
 
 // transportError reports a call that got no answer.
 func (c *Client) transportError(ctx context.Context, r *request, err error) error {
+	var re *renewError
 	var ue *url.Error
-	if !errors.As(err, &ue) {
+	if errors.As(err, &re) || !errors.As(err, &ue) {
 		// The failure came between attempts (a cancelled wait, a failed
 		// token renewal): the last attempt was one the server provably
 		// did not act on.
@@ -573,7 +556,7 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 	}
 	// url.Error repeats the URL with its query; name the operation instead.
 	err = &wrapped{msg: "vb365: " + r.op + ": " + ue.Op + " " + r.url + ": " + ue.Err.Error(), err: ue.Err}
-	if r.unsafe && !isDialError(ue.Err) {
+	if r.unsafe && !r.notSent(ue.Err) {
 		return c.outcomeUnknown(ctx, r, err)
 	}
 	return err
@@ -601,10 +584,15 @@ func isDialError(err error) bool {
 }
 
 // mayHaveActed reports whether a non-2xx answer to an unsafe call leaves
-// open whether the server acted. 4xx answers are decisions not to act; a 503
+// open whether the server acted. 4xx answers are decisions not to act, and
+// so are the redirects that ask for the request to be sent elsewhere (307,
+// 308); other redirects to a POST usually follow one that was done. A 503
 // with Retry-After is a server that turned the request away.
 func mayHaveActed(resp *http.Response) bool {
-	if resp.StatusCode < 500 {
+	switch code := resp.StatusCode; {
+	case code >= 300 && code < 400:
+		return code != http.StatusTemporaryRedirect && code != http.StatusPermanentRedirect
+	case code < 500:
 		return false
 	}
 	if resp.StatusCode == http.StatusServiceUnavailable {

@@ -247,32 +247,59 @@ func TestNoCredentials(t *testing.T) {
 	assert.Contains(t, err.Error(), "needs credentials")
 }
 
-func TestBearerTokenNeverLeavesTheServer(t *testing.T) {
+func TestRedirectsNotFollowedByEitherClient(t *testing.T) {
 	t.Parallel()
-	var leaked atomic.Value
+	var leaked atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		leaked.Store(r.Header.Get("Authorization") + "|")
-		writeJSON(w, 200, `{"id":"evil"}`)
+		leaked.Add(1)
+		writeJSON(w, 200, `{"id":"evil","access_token":"x"}`)
 	}))
 	t.Cleanup(other.Close)
-	c, f := setup(t)
-	f.handle("GET /v6/RestoreSessions/s1", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+"/v6/RestoreSessions/s1", http.StatusFound)
-	})
-	_, err := c.RestoreSessions.Get(t.Context(), "s1")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr, "a redirect is not followed")
-	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
-	assert.Nil(t, leaked.Load(), "the other host got no request")
+	for _, own := range []bool{false, true} {
+		_, f := setup(t)
+		f.handle("GET /v6/RestoreSessions/s1", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/v6/RestoreSessions/s1", http.StatusFound)
+		})
+		f.handle(restorePath, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/restore", http.StatusTemporaryRedirect)
+		})
+		opts := []Option{WithOperator(testClientID, testAssertion)}
+		if own {
+			// The caller's client follows redirects; the SDK's copy does not.
+			opts = append(opts, WithHTTPClient(&http.Client{}))
+		}
+		c, err := NewClient(f.srv.URL, opts...)
+		require.NoError(t, err)
+		_, err = c.RestoreSessions.Get(t.Context(), "s1")
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, "a redirect is not followed")
+		assert.Equal(t, http.StatusFound, apiErr.StatusCode)
+		_, err = c.Mailboxes.OperatorRestore(t.Context(), "s1", "m1", restoreReq)
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
+		assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a 307 did not act")
 
-	// With the caller's own client, which follows redirects, the token
-	// still stays home.
-	c2, err := NewClient(f.srv.URL, WithOperator(testClientID, testAssertion), WithHTTPClient(&http.Client{}))
-	require.NoError(t, err)
-	s, err := c2.RestoreSessions.Get(t.Context(), "s1")
-	require.NoError(t, err)
-	assert.Equal(t, "evil", s.ID)
-	assert.Equal(t, "|", leaked.Load(), "no Authorization header sent to the other host")
+		login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+		}))
+		t.Cleanup(login.Close)
+		cl, err := NewClient(login.URL, opts...)
+		require.NoError(t, err)
+		_, err = cl.RestoreSessions.Get(t.Context(), "s1")
+		require.Error(t, err, "a redirected login fails")
+		assert.NotContains(t, err.Error(), testAssertion)
+	}
+	assert.Zero(t, leaked.Load(), "the other host got no request: no token, no assertion, no restore")
+}
+
+func TestSeeOtherAfterUnsafeCallIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.handle(restorePath, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/v6/RestoreSessions/s1", http.StatusSeeOther)
+	})
+	_, err := c.Mailboxes.OperatorRestore(t.Context(), "s1", "m1", restoreReq)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "a 303 to a POST usually means it was done")
 }
 
 func TestCertificateVerificationStaysOn(t *testing.T) {

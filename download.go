@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hash"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
@@ -50,8 +52,11 @@ type ExportOptions struct {
 
 // ExportToPST exports items, an item, a folder or a whole mailbox to a PST
 // file and streams it into w (the exportToPst endpoints). The file is never
-// held in memory whole; a download that breaks off is resumed (see
-// DownloadOptions). The server needs 64-bit Outlook to make PST files.
+// held in memory whole. A download that breaks off is asked for again (see
+// DownloadOptions): the server keeps the file, and either sends the rest
+// (206 to a Range request) or the whole file again, whose first bytes are
+// then checked against what was written. The server needs 64-bit Outlook to
+// make PST files.
 //
 // Retry class: re-requestable: the server keeps the file, so the call is
 // retried like a read, and resumed where it broke off.
@@ -119,7 +124,7 @@ func (c *Client) download(ctx context.Context, r *request, w io.Writer, opts *Do
 		o.MaxResumes = DefaultMaxResumes
 	}
 	d := &Download{Total: -1}
-	pw := &progressWriter{w: w, d: d, progress: o.Progress}
+	pw := &progressWriter{w: w, d: d, sum: crc32.NewIEEE(), progress: o.Progress}
 	for {
 		r.rangeFrom = d.Written
 		r.stream = func(resp *http.Response) error { return d.receive(resp, pw) }
@@ -136,23 +141,28 @@ func (c *Client) download(ctx context.Context, r *request, w io.Writer, opts *Do
 }
 
 // receive copies one answer's body into pw. A 206 continues where the
-// download stopped; a 200 to a resumed request starts over, so the bytes
-// already written are skipped.
+// download stopped. A 200 to a resumed request sends the file from its
+// start: the bytes already written are read again and checked against what
+// was written, so that a server which made a different file is caught
+// instead of spliced in.
 func (d *Download) receive(resp *http.Response, pw *progressWriter) error {
 	body := io.Reader(resp.Body)
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:
-		if start, total, ok := contentRange(resp.Header.Get("Content-Range")); ok {
-			if start != d.Written {
-				return errors.New("vb365: the server resumed the download at byte " + strconv.FormatInt(start, 10) +
-					", not " + strconv.FormatInt(d.Written, 10))
-			}
-			d.Total = total
+		start, total, ok := contentRange(resp.Header.Get("Content-Range"))
+		if !ok || start != d.Written {
+			return errors.New("vb365: the server resumed the download with Content-Range " +
+				quote(resp.Header.Get("Content-Range")) + ", not from byte " + strconv.FormatInt(d.Written, 10))
 		}
+		d.Total = total
 	default:
 		if d.Written > 0 {
-			if _, err := io.CopyN(io.Discard, body, d.Written); err != nil {
+			again := crc32.NewIEEE()
+			if _, err := io.CopyN(again, body, d.Written); err != nil {
 				return &brokenBody{err}
+			}
+			if again.Sum32() != pw.sum.Sum32() {
+				return errors.New("vb365: the download broke off and the server sent a different file when asked again; the bytes written so far are not part of it")
 			}
 		}
 		if resp.ContentLength >= 0 {
@@ -200,16 +210,19 @@ func contentRange(v string) (start, total int64, ok bool) {
 	return start, total, true
 }
 
-// progressWriter counts what reaches the caller's writer and reports it.
+// progressWriter counts what reaches the caller's writer, keeps its
+// checksum, and reports progress.
 type progressWriter struct {
 	w        io.Writer
 	d        *Download
+	sum      hash.Hash32 // CRC-32 of the bytes written
 	progress func(written, total int64)
 	err      error // the caller's writer failed
 }
 
 func (p *progressWriter) Write(b []byte) (int, error) {
 	n, err := p.w.Write(b)
+	p.sum.Write(b[:n])
 	p.d.Written += int64(n)
 	if err != nil {
 		p.err = err

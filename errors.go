@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -149,6 +150,13 @@ type errorBody struct {
 	ErrorDescription string `json:"error_description"`
 }
 
+// Bounds of the server's text kept in an APIError: a broken or hostile
+// server must not make an error message of megabytes, or of many lines.
+const (
+	maxMessage = 1000
+	maxCode    = 100
+)
+
 // newAPIError builds the error for a non-2xx answer from at most
 // maxErrorBody bytes of its body.
 func newAPIError(method, url string, status int, body []byte) *APIError {
@@ -158,13 +166,13 @@ func newAPIError(method, url string, status int, body []byte) *APIError {
 	}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
-		e.Message = eb.Message
-		e.Code = ErrorCode(eb.ErrorCode)
+		e.Message = oneLine(eb.Message, maxMessage)
+		e.Code = ErrorCode(oneLine(eb.ErrorCode, maxCode))
 		if e.Code == "" {
-			e.Code = ErrorCode(eb.Error)
+			e.Code = ErrorCode(oneLine(eb.Error, maxCode))
 		}
 		if e.Message == "" {
-			e.Message = eb.ErrorDescription
+			e.Message = oneLine(eb.ErrorDescription, maxMessage)
 		}
 		return e
 	}
@@ -176,7 +184,31 @@ func newAPIError(method, url string, status int, body []byte) *APIError {
 // one short line of valid UTF-8.
 func textSnippet(body []byte) string {
 	const max = 200
-	s := strings.Join(strings.Fields(string(body[:min(len(body), 4*max)])), " ")
+	return oneLine(string(body[:min(len(body), 4*max)]), max)
+}
+
+// oneLine makes s one line of valid UTF-8 of at most max bytes (and an
+// ellipsis): control characters become spaces, runs of spaces one space,
+// so that a server's text cannot forge log lines or terminal escapes.
+func oneLine(s string, max int) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean && len(s) <= max && !strings.Contains(s, "  ") && strings.TrimSpace(s) == s {
+		return s
+	}
+	s = strings.ToValidUTF8(s[:min(len(s), 4*max)], "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > max {
 		s = s[:max]
 		for !utf8.ValidString(s) {
@@ -184,7 +216,7 @@ func textSnippet(body []byte) string {
 		}
 		s += "…"
 	}
-	return strings.ToValidUTF8(s, "?")
+	return s
 }
 
 // ArgumentError is the error for an argument that the SDK refused before
@@ -224,8 +256,12 @@ type OutcomeUnknownError struct {
 
 // Error implements error.
 func (e *OutcomeUnknownError) Error() string {
+	cause := "no cause recorded"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
 	return "vb365: " + e.Op + " (" + e.Method + " " + e.URL + "): outcome unknown, the server may have acted: " +
-		e.Err.Error() + "; not sent again: " + e.Check
+		cause + "; not sent again: " + e.Check
 }
 
 // Unwrap returns ErrOutcomeUnknown and the cause.

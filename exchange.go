@@ -3,6 +3,7 @@ package vb365
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"log/slog"
 	"strconv"
@@ -72,8 +73,8 @@ func (s *RestoreSessionsService) explore(ctx context.Context, op, path string, r
 		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
 			return nil, err
 		}
-		if v := s.client.APIVersion(); !repository || (v != V8 && v != Auto) {
-			return nil, invalidArg("req.RepositoryID", "is sent by ExploreOrganization on v8 only")
+		if !repository || s.client.APIVersion() != V8 {
+			return nil, invalidArg("req.RepositoryID", "is sent by ExploreOrganization with WithAPIVersion(V8) only")
 		}
 	}
 	body := exploreBody{
@@ -195,36 +196,88 @@ func itemRefs(arg string, ids []string) ([]itemRef, error) {
 // application with its certificate. The secrets are sent to the server only,
 // and never logged or shown in errors.
 type RestoreCredentials struct {
+	UserName     string
+	UserPassword Secret
+	// UserCode is a device code, for an account with multi-factor
+	// authentication.
+	UserCode      string
+	ApplicationID string
+	// ApplicationCertificate is the application's certificate (PFX); it
+	// is sent base64-encoded.
+	ApplicationCertificate         []byte
+	ApplicationCertificatePassword Secret
+	ImpersonationAccountName       string
+}
+
+// credentialsBody is RestoreCredentials on the wire, with the secrets as
+// plain strings: only request bodies hold them in the clear.
+type credentialsBody struct {
 	UserName                       string `json:"userName,omitempty"`
-	UserPassword                   Secret `json:"userPassword,omitempty"`
+	UserPassword                   string `json:"userPassword,omitempty"`
 	UserCode                       string `json:"userCode,omitempty"`
 	ApplicationID                  string `json:"applicationId,omitempty"`
-	ApplicationCertificate         []byte `json:"applicationCertificate,omitempty"` // PFX, sent base64
-	ApplicationCertificatePassword Secret `json:"applicationCertificatePassword,omitempty"`
+	ApplicationCertificate         []byte `json:"applicationCertificate,omitempty"`
+	ApplicationCertificatePassword string `json:"applicationCertificatePassword,omitempty"`
 	ImpersonationAccountName       string `json:"impersonationAccountName,omitempty"`
 }
 
-// String shows the credentials with their secrets hidden, so that printing a
-// request never shows a password (fmt, %v, %+v, %s).
-func (rc RestoreCredentials) String() string {
+func (rc *RestoreCredentials) body() *credentialsBody {
+	if rc == nil {
+		return nil
+	}
+	return &credentialsBody{
+		UserName:                       rc.UserName,
+		UserPassword:                   string(rc.UserPassword),
+		UserCode:                       rc.UserCode,
+		ApplicationID:                  rc.ApplicationID,
+		ApplicationCertificate:         rc.ApplicationCertificate,
+		ApplicationCertificatePassword: string(rc.ApplicationCertificatePassword),
+		ImpersonationAccountName:       rc.ImpersonationAccountName,
+	}
+}
+
+// redactedCredentials is RestoreCredentials as it may be shown.
+type redactedCredentials struct {
+	UserName                       string
+	UserPassword                   string
+	UserCode                       string
+	ApplicationID                  string
+	ApplicationCertificate         string
+	ApplicationCertificatePassword string
+	ImpersonationAccountName       string
+}
+
+func (rc RestoreCredentials) redacted() redactedCredentials {
 	hidden := func(n int) string {
 		if n == 0 {
 			return ""
 		}
 		return redacted
 	}
-	return "{UserName:" + rc.UserName + " UserPassword:" + hidden(len(rc.UserPassword)) +
-		" UserCode:" + rc.UserCode + " ApplicationID:" + rc.ApplicationID +
-		" ApplicationCertificate:" + hidden(len(rc.ApplicationCertificate)) +
-		" ApplicationCertificatePassword:" + hidden(len(rc.ApplicationCertificatePassword)) +
-		" ImpersonationAccountName:" + rc.ImpersonationAccountName + "}"
+	return redactedCredentials{
+		UserName:                       rc.UserName,
+		UserPassword:                   hidden(len(rc.UserPassword)),
+		UserCode:                       rc.UserCode,
+		ApplicationID:                  rc.ApplicationID,
+		ApplicationCertificate:         hidden(len(rc.ApplicationCertificate)),
+		ApplicationCertificatePassword: hidden(len(rc.ApplicationCertificatePassword)),
+		ImpersonationAccountName:       rc.ImpersonationAccountName,
+	}
 }
+
+// String shows the credentials with their secrets hidden, so that printing a
+// request never shows a password (fmt's %v, %+v and %s).
+func (rc RestoreCredentials) String() string { return fmt.Sprintf("%+v", rc.redacted()) }
 
 // GoString is String, for %#v.
 func (rc RestoreCredentials) GoString() string { return "vb365.RestoreCredentials" + rc.String() }
 
 // LogValue is String, for slog.
 func (rc RestoreCredentials) LogValue() slog.Value { return slog.StringValue(rc.String()) }
+
+// MarshalJSON shows the credentials with their secrets hidden, for loggers
+// that encode values as JSON. Request bodies use their own encoding.
+func (rc RestoreCredentials) MarshalJSON() ([]byte, error) { return json.Marshal(rc.redacted()) }
 
 // RestoreRequest says how to restore to the original location.
 type RestoreRequest struct {
@@ -249,9 +302,14 @@ type RestoreToRequest struct {
 	// OfficeOrganizationName is the target Microsoft 365 organization.
 	OfficeOrganizationName string
 
-	ChangedItems               bool
-	DeletedItems               bool
-	MarkRestoredAsUnread       bool
+	// ChangedItems restores items that changed since the backup.
+	ChangedItems bool
+	// DeletedItems restores items missing from the target.
+	DeletedItems bool
+	// MarkRestoredAsUnread marks the restored items unread.
+	MarkRestoredAsUnread bool
+	// ExcludeDrafts, ExcludeDeletedItems, ExcludeInPlaceHoldItems and
+	// ExcludeLitigationHoldItems leave those items out.
 	ExcludeDrafts              bool
 	ExcludeDeletedItems        bool
 	ExcludeInPlaceHoldItems    bool
@@ -259,7 +317,7 @@ type RestoreToRequest struct {
 }
 
 type restoreToBody struct {
-	*RestoreCredentials
+	*credentialsBody
 	Mailbox                    string    `json:"mailbox"`
 	Folder                     string    `json:"folder,omitempty"`
 	CASServer                  string    `json:"casServer,omitempty"`
@@ -276,7 +334,7 @@ type restoreToBody struct {
 }
 
 type restoreBody struct {
-	*RestoreCredentials
+	*credentialsBody
 	Items []itemRef `json:"items,omitempty"`
 }
 
@@ -327,7 +385,7 @@ func (s *MailboxesService) Restore(ctx context.Context, sessionID, mailboxID str
 	}
 	body := restoreBody{Items: refs}
 	if req != nil {
-		body.RestoreCredentials = req.Credentials
+		body.credentialsBody = req.Credentials.body()
 	}
 	return s.restore(ctx, "Restore", path, body)
 }
@@ -348,7 +406,7 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 		return nil, invalidArg("req.Mailbox", "must name the target mailbox")
 	}
 	return s.restore(ctx, "RestoreTo", path, restoreToBody{
-		RestoreCredentials:         req.Credentials,
+		credentialsBody:            req.Credentials.body(),
 		Mailbox:                    req.Mailbox,
 		Folder:                     req.Folder,
 		CASServer:                  req.CASServer,

@@ -381,3 +381,57 @@ func TestExploreForAdministrators(t *testing.T) {
 	_, err = c.RestoreSessions.ExploreOrganization(t.Context(), "", &ExploreRequest{DateTime: at})
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 }
+
+func TestResumeRefusesADifferentFile(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var n atomic.Int32
+	f.handle("POST /v6"+mbPath+"/items/Save", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		if n.Add(1) == 1 {
+			servePattern(w, 0, 100000, 5000)
+			return
+		}
+		// Asked again, the server ignores Range and makes another file.
+		_, _ = w.Write(bytes.Repeat([]byte{'x'}, 100000))
+	})
+	var got bytes.Buffer
+	_, err := c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), &got, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "different file")
+	assert.Equal(t, pattern(0, 5000), got.Bytes(), "nothing of the other file was written")
+
+	f.handle("POST /v6"+mbPath+"/items/i2/save", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Range") == "" {
+			w.Header().Set("Content-Length", "100000")
+			servePattern(w, 0, 100000, 5000)
+			return
+		}
+		w.Header().Set("Content-Range", "bytes 0-99999/100000") // not where it stopped
+		w.WriteHeader(http.StatusPartialContent)
+		servePattern(w, 0, 100000, 0)
+	})
+	_, err = c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItem("i2"), io.Discard, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Content-Range")
+}
+
+func TestWaitSinceIgnoresEarlierRestores(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var polls atomic.Int32
+	f.handle("GET /v6/RestoreSessions/r1/Events", func(w http.ResponseWriter, r *http.Request) {
+		old := `{"id":"e0","type":"Restore","status":"Success","startTime":"2026-11-01T08:00:00Z"}`
+		if polls.Add(1) == 1 {
+			writeJSON(w, 200, `{"offset":0,"limit":500,"results":[`+old+`]}`)
+			return
+		}
+		writeJSON(w, 200, `{"offset":0,"limit":500,"results":[`+old+`,{"id":"e1","type":"Restore","status":"Failed","startTime":"2026-11-01T09:00:01Z"}]}`)
+	})
+	sum, err := c.RestoreSessions.Wait(t.Context(), "r1", &WaitOptions{PollInterval: time.Millisecond, Since: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), polls.Load(), "the earlier restore's event did not end the wait")
+	assert.Equal(t, 1, sum.Failed)
+	assert.Zero(t, sum.Restored)
+	assert.Len(t, sum.Events, 1)
+}

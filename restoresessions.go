@@ -2,7 +2,6 @@ package vb365
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -72,8 +71,8 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
 			return nil, err
 		}
-		if v := s.client.APIVersion(); v != V8 && v != Auto {
-			return nil, invalidArg("req.RepositoryID", "is sent by v8 only, and the client speaks "+string(v))
+		if v := s.client.APIVersion(); v != V8 {
+			return nil, invalidArg("req.RepositoryID", "is sent with WithAPIVersion(V8) only, and the client speaks "+string(v))
 		}
 	}
 	body := operatorExploreBody{
@@ -88,19 +87,7 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 	if body.Type == "" {
 		body.Type = SessionTypeExchange
 	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	out := new(RestoreSession)
-	err = s.client.do(ctx, &request{
-		op: "OperatorExplore", method: "POST", path: "/Organization/OperatorExplore", body: b, unsafe: true,
-		check: "list the restore sessions (RestoreSessions.All) to see whether one was opened",
-	}, out)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.openSession(ctx, "OperatorExplore", "/Organization/OperatorExplore", body)
 }
 
 // Get returns a restore session (GET /vN/RestoreSessions/{id}).

@@ -22,9 +22,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, nil
 	}
 	reason := retryReason(r.unsafe, resp, err, c.maxWait)
+	if reason == "" && err != nil && r.unsafe && !isCertError(err) && r.notSent(err) {
+		reason = "request not sent"
+	}
 	if reason == "" {
 		return false, nil
 	}
+	r.stage.Store(stageNone)
 	if c.debug {
 		c.logger.DebugContext(ctx, "vb365 retry", "op", r.op, "reason", reason)
 	}
@@ -34,8 +38,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // retryReason names why an attempt is sent again, or returns "" when it is
 // not. Safe calls are re-sent after connection errors and 408, 429, 500,
 // 502, 503 and 504. Unsafe calls are re-sent only when the server provably
-// did not act: no connection was made, or it answered 408, 429, or 503 with
-// Retry-After. No call waits longer than maxWait for a Retry-After.
+// did not act: no connection was made (checkRetry also asks the attempt's
+// trace), or it answered 408, 429, or 503 with Retry-After. No call waits
+// longer than maxWait for a Retry-After.
 func retryReason(unsafe bool, resp *http.Response, err error, maxWait time.Duration) string {
 	if err != nil {
 		switch {
@@ -124,9 +129,16 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	}
 	tok, err := c.tokens.token(req.Context())
 	if err != nil {
-		return err
+		return &renewError{err}
 	}
 	req.Header = req.Header.Clone()
 	req.Header["Authorization"] = []string{tok.header}
 	return nil
 }
+
+// renewError is a token renewal that failed between two attempts of a call;
+// the attempt before it was one the server provably did not act on.
+type renewError struct{ err error }
+
+func (e *renewError) Error() string { return e.err.Error() }
+func (e *renewError) Unwrap() error { return e.err }

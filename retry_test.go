@@ -6,12 +6,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 )
 
 const restorePath = "POST /v6/RestoreSessions/s1/organization/mailboxes/m1/items/operatorRestore"
@@ -290,3 +293,43 @@ func (h *onMessage) Handle(_ context.Context, r slog.Record) error {
 }
 func (h *onMessage) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *onMessage) WithGroup(string) slog.Handler      { return h }
+
+func TestUnsafeCallThatNeverHadAConnectionIsNotInDoubt(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"sessionId":"r1"}`)
+	}))
+	t.Cleanup(srv.Close)
+	// No CA for the server's certificate: the TLS handshake fails before a
+	// byte of the request is sent.
+	c, err := NewClient(srv.URL, WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"})), WithRetry(2, 0, 0))
+	require.NoError(t, err)
+	_, err = c.Mailboxes.OperatorRestore(t.Context(), "s1", "m1", restoreReq)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.True(t, isCertError(err))
+}
+
+func TestFailedRenewalBetweenAttemptsIsNotInDoubt(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, WithRetry(2, 0, time.Second))
+	attempts, executed := scripted(f, restorePath, fault{status: 429})
+	clock := newClock()
+	c.tokens.now = clock.Now
+	c.now = clock.Now
+	_, err := c.tokens.token(t.Context())
+	require.NoError(t, err)
+	// The token runs out during the wait after the 429, and the renewal
+	// is refused.
+	f.refuse = func(url.Values) bool { return true }
+	c.retry.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration {
+		clock.Advance(2 * time.Hour)
+		return 0
+	}
+	_, err = c.Mailboxes.OperatorRestore(t.Context(), "s1", "m1", restoreReq)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrUnauthorized, "the refused login")
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the only attempt sent was turned away with 429")
+	assert.Equal(t, int32(1), attempts.Load())
+	assert.Zero(t, executed.Load())
+}

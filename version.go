@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -13,7 +14,7 @@ import (
 // the version exists and 404 where it does not. opts are as for NewClient
 // (WithRootCAs or WithHTTPClient matter here).
 func DetectAPIVersion(ctx context.Context, serverURL string, opts ...Option) ([]APIVersion, error) {
-	c, err := NewClient(serverURL, append(opts, WithAPIVersion(Auto))...)
+	c, err := NewClient(serverURL, slices.Concat(opts, []Option{WithAPIVersion(Auto)})...)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +33,7 @@ func (c *Client) detect(ctx context.Context) ([]APIVersion, error) {
 		req.Header.Set("Accept", "application/json")
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			return nil, errors.New("vb365: asking the server which API versions it serves: " + err.Error())
+			return nil, &wrapped{msg: "vb365: asking the server which API versions it serves: " + err.Error(), err: err}
 		}
 		drain(resp.Body)
 		switch {
@@ -93,7 +94,10 @@ func (c *Client) Close(ctx context.Context) error {
 	if c.tokens == nil {
 		return nil
 	}
-	t := c.tokens.cur.Swap(nil)
+	t, err := c.tokens.close(ctx)
+	if err != nil {
+		return err
+	}
 	a := c.api.Load()
 	if t == nil || a == nil || a.version == V6 {
 		return nil
@@ -106,7 +110,7 @@ func (c *Client) Close(ctx context.Context) error {
 	req.Header.Set("User-Agent", c.userAgent)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return errors.New("vb365: logging out: " + err.Error())
+		return &wrapped{msg: "vb365: logging out: " + err.Error(), err: err}
 	}
 	drain(resp.Body)
 	// A 401 means the token had already expired: nothing is left to end.

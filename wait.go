@@ -10,6 +10,10 @@ type WaitOptions struct {
 	// PollInterval is the time between two reads of the events; 0 means
 	// DefaultPollInterval.
 	PollInterval time.Duration
+	// Since, when set, leaves out events that started before it: earlier
+	// restores in the same session. Set it a little before the restore was
+	// sent, to allow for the server's clock.
+	Since time.Time
 }
 
 // DefaultPollInterval is the time between two reads of a session's events
@@ -23,21 +27,25 @@ type RestoreSummary struct {
 	// (restore, export, save, send) by status; an event is one item or
 	// one operation, as the server records it.
 	Restored, Failed, Skipped, Warnings int
-	// Events are the session's events, in the server's order.
+	// Events are the session's events (since WaitOptions.Since), in the
+	// server's order.
 	Events []RestoreSessionEvent
 }
 
 // Wait follows a restore to its end: it reads the session's events every
-// PollInterval until there is at least one and none is running, and sums
-// them up. Give ctx a deadline: a restore that never ends keeps Wait
-// waiting. Use it with the SessionID of a RestoreResult or of an
-// asynchronous RestoreOutcome.
+// PollInterval until there is at least one (since opts.Since) and none is
+// running, and sums them up. Give ctx a deadline: a restore that never
+// records an event keeps Wait waiting. Use it with the SessionID of a
+// RestoreResult or of an asynchronous RestoreOutcome; when the session
+// holds earlier restores too, set opts.Since.
 func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opts *WaitOptions) (*RestoreSummary, error) {
 	if err := checkID("sessionID", sessionID); err != nil {
 		return nil, err
 	}
 	interval := DefaultPollInterval
+	var since time.Time
 	if opts != nil {
+		since = opts.Since
 		if opts.PollInterval < 0 {
 			return nil, invalidArg("opts.PollInterval", "must not be negative")
 		}
@@ -47,7 +55,7 @@ func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opt
 	}
 	var timer *time.Timer
 	for {
-		sum, running, err := s.summarize(ctx, sessionID)
+		sum, running, err := s.summarize(ctx, sessionID, since)
 		if err != nil {
 			return nil, err
 		}
@@ -68,12 +76,15 @@ func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opt
 	}
 }
 
-func (s *RestoreSessionsService) summarize(ctx context.Context, sessionID string) (*RestoreSummary, bool, error) {
+func (s *RestoreSessionsService) summarize(ctx context.Context, sessionID string, since time.Time) (*RestoreSummary, bool, error) {
 	sum := &RestoreSummary{}
 	running := false
 	for ev, err := range s.Events(ctx, sessionID, nil) {
 		if err != nil {
 			return nil, false, err
+		}
+		if ev.StartTime.Before(since) {
+			continue
 		}
 		sum.Events = append(sum.Events, ev)
 		switch ev.Status {
