@@ -1,9 +1,14 @@
 package vb365
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"hash/maphash"
 	"iter"
 	"net/url"
+	"reflect"
 	"strconv"
 )
 
@@ -112,21 +117,131 @@ func (l *lister) page(ctx context.Context, offset, limit int, setID string, into
 	return l.c.do(ctx, &request{op: l.op, method: method, path: l.path, query: string(q), vquery: l.vextra, body: l.body}, into)
 }
 
+// pageWire is a page as it comes from the server. Its results are counted
+// before they are decoded, so that a page of more than MaxPageSize results
+// is refused before it takes memory (three bytes of JSON, "{},", decode
+// into a struct of hundreds), and hashed, so that a page sent again is
+// noticed.
+type pageWire[T any] struct {
+	Offset     int        `json:"offset"`
+	Limit      int        `json:"limit"`
+	SetID      string     `json:"setId"`
+	Results    results[T] `json:"results"`
+	TotalCount *int       `json:"totalCount"`
+	Links      PageLinks  `json:"_links"`
+}
+
+// page returns the Page the wire form holds; they share the results.
+func (w *pageWire[T]) page() Page[T] {
+	return Page[T]{Offset: w.Offset, Limit: w.Limit, SetID: w.SetID, Results: w.Results.items,
+		TotalCount: w.TotalCount, Links: w.Links}
+}
+
+// results decodes a page's results into items, reusing its memory.
+type results[T any] struct {
+	items []T
+	sum   uint64 // hash of the results' JSON
+}
+
+// pageSeed seeds the hashes of pages, which are compared within one process.
+var pageSeed = maphash.MakeSeed()
+
+// errTooManyResults refuses a page larger than any the server serves.
+var errTooManyResults = errors.New("the page holds more than " + strconv.Itoa(MaxPageSize) + " results")
+
+// UnmarshalJSON implements json.Unmarshaler. b is valid JSON: the decoder
+// checked it before handing it over.
+func (r *results[T]) UnmarshalJSON(b []byte) error {
+	items := r.items[:cap(r.items)]
+	// Zero the kept results: decoding into a reused element would keep
+	// fields that the new one lacks.
+	clear(items)
+	r.items, r.sum = items[:0], maphash.Bytes(pageSeed, b)
+	n, ok := countElements(b, MaxPageSize)
+	switch {
+	case !ok && string(bytes.TrimSpace(b)) == "null":
+		return nil
+	case !ok:
+		return &json.UnmarshalTypeError{Value: "non-array", Type: reflect.TypeFor[[]T](), Field: "results"}
+	case n > MaxPageSize:
+		return errTooManyResults
+	}
+	return json.Unmarshal(b, &r.items)
+}
+
+// countElements counts the elements of the JSON array in b, which must be
+// valid JSON, and stops counting past limit. ok is false when b is not an
+// array. It is a fraction of the cost of decoding, so that a page can be
+// refused before its results take any memory.
+func countElements(b []byte, limit int) (n int, ok bool) {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '[' {
+		return 0, false
+	}
+	depth, empty := 0, true
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			empty = false
+			// Jump to the closing quote: one not escaped by an odd
+			// number of backslashes.
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
+				if j < 0 {
+					return n, true
+				}
+				i += 1 + j
+				k := i - 1
+				for b[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break
+				}
+			}
+		case '[', '{':
+			if depth++; depth > 1 {
+				empty = false
+			}
+		case ']', '}':
+			if depth--; depth == 0 {
+				if !empty {
+					n++
+				}
+				return n, true
+			}
+		case ',':
+			if depth == 1 {
+				if n++; n > limit {
+					return n, true
+				}
+			}
+		case ' ', '\t', '\r', '\n':
+		default:
+			empty = false
+		}
+	}
+	return n, true
+}
+
 func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T], error) {
 	offset, limit, err := opts.validate("opts")
 	if err != nil {
 		return nil, err
 	}
-	p := new(Page[T])
-	if err := l.page(ctx, offset, limit, "", p); err != nil {
+	var w pageWire[T]
+	if err := l.page(ctx, offset, limit, "", &w); err != nil {
 		return nil, err
 	}
-	return p, nil
+	p := w.page()
+	return &p, nil
 }
 
 // listAll walks a list page by page. It stops after yielding an error, and
 // when the caller stops. The page's memory is reused from page to page, so
-// iterating holds one page at a time however long the list.
+// iterating holds one page at a time however long the list. A page whose
+// results repeat an earlier page's is an error: a server that ignores the
+// offset would otherwise send the same page forever.
 func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -139,17 +254,26 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 			yield(zero, err)
 			return
 		}
-		var p Page[T]
+		var w pageWire[T]
+		var seen map[uint64]struct{}
 		setID := ""
 		for {
-			// Zero the kept results: decoding into a reused element would
-			// keep fields that the new one lacks.
-			r := p.Results[:cap(p.Results)]
-			clear(r)
-			p = Page[T]{Results: r[:0]}
-			if err := l.page(ctx, offset, limit, setID, &p); err != nil {
+			w = pageWire[T]{Results: results[T]{items: w.Results.items[:0]}}
+			if err := l.page(ctx, offset, limit, setID, &w); err != nil {
 				yield(zero, err)
 				return
+			}
+			p := w.page()
+			if len(p.Results) > 0 {
+				if _, again := seen[w.Results.sum]; again {
+					yield(zero, errors.New("vb365: "+l.op+": the page at offset "+strconv.Itoa(offset)+
+						" repeats an earlier page; the server does not page forward, stopping"))
+					return
+				}
+				if seen == nil {
+					seen = make(map[uint64]struct{})
+				}
+				seen[w.Results.sum] = struct{}{}
 			}
 			for i := range p.Results {
 				if !yield(p.Results[i], nil) {
