@@ -66,15 +66,25 @@ func (s *RestoreSessionsService) explore(ctx context.Context, op, path string, r
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
+	body, err := s.exploreFields(req, repository)
+	if err != nil {
+		return nil, err
+	}
+	return s.openSession(ctx, op, path, body)
+}
+
+// exploreFields checks and encodes what every explore request has;
+// repository says whether the endpoint takes a repositoryId (on v8).
+func (s *RestoreSessionsService) exploreFields(req *ExploreRequest, repository bool) (exploreBody, error) {
 	if req.DateTime.IsZero() {
-		return nil, invalidArg("req.DateTime", "must be set")
+		return exploreBody{}, invalidArg("req.DateTime", "must be set")
 	}
 	if req.RepositoryID != "" {
 		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
-			return nil, err
+			return exploreBody{}, err
 		}
-		if !repository || s.client.APIVersion() != V8 {
-			return nil, invalidArg("req.RepositoryID", "is sent by ExploreOrganization with WithAPIVersion(V8) only")
+		if v := s.client.APIVersion(); !repository || v != V8 {
+			return exploreBody{}, invalidArg("req.RepositoryID", "is sent with WithAPIVersion(V8) only, by OperatorExplore and ExploreOrganization; the client speaks "+string(v))
 		}
 	}
 	body := exploreBody{
@@ -87,7 +97,7 @@ func (s *RestoreSessionsService) explore(ctx context.Context, op, path string, r
 	if body.Type == "" {
 		body.Type = SessionTypeExchange
 	}
-	return s.openSession(ctx, op, path, body)
+	return body, nil
 }
 
 // openSession sends an explore request and returns the session it opened.

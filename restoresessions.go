@@ -40,13 +40,9 @@ func Bool(b bool) *bool { return &b }
 const serverTime = "2006-01-02T15:04:05.9999999Z07:00"
 
 type operatorExploreBody struct {
-	DateTime        string      `json:"dateTime"`
-	Type            SessionType `json:"type"`
-	ShowDeleted     *bool       `json:"showDeleted,omitempty"`
-	ShowAllVersions *bool       `json:"showAllVersions,omitempty"`
-	Scope           *RbacItem   `json:"scope,omitempty"`
-	Reason          string      `json:"reason,omitempty"`
-	RepositoryID    string      `json:"repositoryId,omitempty"`
+	exploreBody
+	Scope  *RbacItem `json:"scope,omitempty"`
+	Reason string    `json:"reason,omitempty"`
 }
 
 // OperatorExplore opens a restore session for the logged-in restore
@@ -59,34 +55,19 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	if req.DateTime.IsZero() {
-		return nil, invalidArg("req.DateTime", "must be set")
-	}
 	if req.Scope != nil {
 		if err := checkID("req.Scope.ID", req.Scope.ID); err != nil {
 			return nil, err
 		}
 	}
-	if req.RepositoryID != "" {
-		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
-			return nil, err
-		}
-		if v := s.client.APIVersion(); v != V8 {
-			return nil, invalidArg("req.RepositoryID", "is sent with WithAPIVersion(V8) only, and the client speaks "+string(v))
-		}
+	common, err := s.exploreFields(&ExploreRequest{
+		DateTime: req.DateTime, Type: req.Type, ShowDeleted: req.ShowDeleted,
+		ShowAllVersions: req.ShowAllVersions, RepositoryID: req.RepositoryID,
+	}, true)
+	if err != nil {
+		return nil, err
 	}
-	body := operatorExploreBody{
-		DateTime:        req.DateTime.UTC().Format(serverTime),
-		Type:            req.Type,
-		ShowDeleted:     req.ShowDeleted,
-		ShowAllVersions: req.ShowAllVersions,
-		Scope:           req.Scope,
-		Reason:          req.Reason,
-		RepositoryID:    req.RepositoryID,
-	}
-	if body.Type == "" {
-		body.Type = SessionTypeExchange
-	}
+	body := operatorExploreBody{exploreBody: common, Scope: req.Scope, Reason: req.Reason}
 	return s.openSession(ctx, "OperatorExplore", "/Organization/OperatorExplore", body)
 }
 
