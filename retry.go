@@ -13,10 +13,10 @@ import (
 
 // checkRetry is the retry policy: it says whether the attempt just made is
 // sent again. The call's retry class comes with the request context.
+// A call whose context has ended is not sent again; when the attempt would
+// have been, the call ends with the context's error rather than with the
+// answer meant to be retried.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, nil
-	}
 	r, _ := ctx.Value(callKey{}).(*request)
 	if r == nil {
 		return false, nil
@@ -27,6 +27,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if reason == "" {
 		return false, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
 	}
 	r.stage.Store(stageNone)
 	if c.debug {
