@@ -1,7 +1,6 @@
 package vb365
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -113,8 +112,7 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := newAPIError(http.MethodPost, tokenURL, resp.StatusCode, g.scrub(body))
-		apiErr.Message = string(g.scrub([]byte(apiErr.Message)))
+		apiErr := newAPIError(http.MethodPost, tokenURL, resp.StatusCode, body, string(g.secret), string(g.refresh))
 		// 400 (invalid_grant) and 401 are refusals of the credentials.
 		refused := resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized
 		return nil, &loginError{grant: grantType, refused: refused, err: apiErr}
@@ -141,17 +139,6 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 		c.logger.DebugContext(ctx, "vb365 token obtained", "grant_type", grantType, "expires_in", tr.ExpiresIn)
 	}
 	return tok, nil
-}
-
-// scrub removes this grant's secrets from text a server sent back, in case a
-// broken server echoes them in an error.
-func (g *grant) scrub(b []byte) []byte {
-	for _, s := range []Secret{g.secret, g.refresh} {
-		if len(s) >= 4 {
-			b = bytes.ReplaceAll(b, []byte(s), []byte(redacted))
-		}
-	}
-	return b
 }
 
 // cachedToken is a token ready to send.

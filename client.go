@@ -66,9 +66,12 @@ const (
 	MaxPageSize = 10000
 )
 
-// maxResponseBody bounds a successful JSON answer (a page of 10,000 items
-// stays well below it).
+// maxResponseBody bounds a successful JSON answer: a page of MaxPageSize
+// results (smaller pages have smaller bounds, see maxPageBody).
 const maxResponseBody = 256 << 20
+
+// maxObjectBody bounds a successful JSON answer that is one object.
+const maxObjectBody = 4 << 20
 
 // Client talks to one VB365 server. It is safe for concurrent use; create one
 // per server and credentials, and reuse it.
@@ -412,6 +415,9 @@ type callKey struct{}
 // do sends r and decodes a 2xx JSON answer into out (nil: the body is
 // discarded). It is the one request path of the SDK.
 func (c *Client) do(ctx context.Context, r *request, out any) error {
+	if err := checkCtx(ctx); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -461,7 +467,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			}
 			continue
 		}
-		return c.handle(ctx, r, resp, out)
+		return c.handle(ctx, r, resp, out, auth)
 	}
 }
 
@@ -497,12 +503,14 @@ func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Re
 
 var jsonHeader = []string{"application/json"}
 
-// handle turns an answer into the result of the call.
-func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, out any) error {
+// handle turns an answer into the result of the call. auth is the
+// Authorization header sent, kept out of an error's text should the server
+// repeat it.
+func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, out any, auth string) error {
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body)
+		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, strings.TrimPrefix(auth, "Bearer "))
 		if r.unsafe && mayHaveActed(resp) {
 			return c.outcomeUnknown(ctx, r, apiErr)
 		}
@@ -513,25 +521,61 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0 {
 		if out != nil {
-			return c.decodeError(ctx, r, errors.New("empty answer"))
+			return c.decodeError(ctx, r, errEmptyAnswer)
 		}
 		return nil
 	}
-	if err := decodeJSON(resp.Body, out); err != nil {
+	var err error
+	if d, ok := out.(bodyDecoder); ok {
+		err = d.decodeBody(resp)
+	} else {
+		err = decodeJSON(resp.Body, out)
+	}
+	if err != nil {
 		return c.decodeError(ctx, r, err)
 	}
 	return nil
 }
 
+// bodyDecoder is a result that reads its answer's body itself (pages).
+type bodyDecoder interface {
+	decodeBody(*http.Response) error
+}
+
+var errEmptyAnswer = errors.New("empty answer")
+
+// errTooLarge refuses an answer longer than max bytes.
+func errTooLarge(max int64) error {
+	return errors.New("the answer is longer than " + strconv.FormatInt(max, 10) + " bytes")
+}
+
+// decodeJSON decodes one object of at most maxObjectBody bytes.
 func decodeJSON(body io.Reader, out any) error {
-	dec := json.NewDecoder(io.LimitReader(body, maxResponseBody))
+	dec := json.NewDecoder(&capped{r: body, left: maxObjectBody})
 	if err := dec.Decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
-			return errors.New("empty answer")
+			return errEmptyAnswer
 		}
 		return err
 	}
 	return nil
+}
+
+// capped reads r and fails once more than left bytes have come.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if c.left -= int64(n); c.left < 0 {
+		return n, errTooLarge(maxObjectBody)
+	}
+	return n, err
 }
 
 // decodeError reports a 2xx answer that could not be read. For an unsafe

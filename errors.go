@@ -158,8 +158,28 @@ const (
 )
 
 // newAPIError builds the error for a non-2xx answer from at most
-// maxErrorBody bytes of its body.
-func newAPIError(method, url string, status int, body []byte) *APIError {
+// maxErrorBody bytes of its body, with the secrets of the request (a
+// bearer token, a password) redacted should the server have repeated them.
+func newAPIError(method, url string, status int, body []byte, secrets ...string) *APIError {
+	e := parseAPIError(method, url, status, redact(body, secrets))
+	// Decoding may have unescaped a secret the body held escaped.
+	e.Message = string(redact([]byte(e.Message), secrets))
+	e.Code = ErrorCode(redact([]byte(e.Code), secrets))
+	return e
+}
+
+// redact replaces each secret in b with REDACTED. Secrets shorter than
+// four bytes are left: they would redact ordinary text.
+func redact(b []byte, secrets []string) []byte {
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			b = bytes.ReplaceAll(b, []byte(s), []byte(redacted))
+		}
+	}
+	return b
+}
+
+func parseAPIError(method, url string, status int, body []byte) *APIError {
 	e := &APIError{StatusCode: status, Method: method, URL: url}
 	if len(body) > 0 {
 		e.Body = bytes.Clone(body[:min(len(body), keptErrorBody)])

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -412,7 +413,7 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	if req.Mailbox == "" {
+	if strings.TrimSpace(req.Mailbox) == "" {
 		return nil, invalidArg("req.Mailbox", "must name the target mailbox")
 	}
 	return s.restore(ctx, "RestoreTo", path, restoreToBody{
@@ -485,7 +486,7 @@ func (s *MailboxesService) SendToDifferentAddress(ctx context.Context, sessionID
 	if req == nil {
 		return invalidArg("req", "must not be nil")
 	}
-	if req.To == "" {
+	if strings.TrimSpace(req.To) == "" {
 		return invalidArg("req.To", "must not be empty")
 	}
 	b, _ := json.Marshal(struct {
@@ -564,7 +565,7 @@ func (s *MailboxesService) SearchAll(ctx context.Context, sessionID, query strin
 }
 
 func (s *MailboxesService) search(ctx context.Context, op, path, query string, opts *SearchOptions, err error) iter.Seq2[Item, error] {
-	if err == nil && query == "" {
+	if err == nil && strings.TrimSpace(query) == "" {
 		err = invalidArg("query", "must not be empty")
 	}
 	body, _ := json.Marshal(struct {

@@ -2,6 +2,7 @@ package vb365
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -292,4 +293,73 @@ func FuzzTokenDecoding(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzPageScan checks the count that refuses oversized pages against
+// encoding/json: for any valid JSON, pageScan counts exactly the elements
+// of the top-level object's arrays, whether the body comes whole or a few
+// bytes at a time.
+func FuzzPageScan(f *testing.F) {
+	for _, s := range pageSeeds {
+		f.Add([]byte(s), uint8(1))
+	}
+	f.Add([]byte(`{"results":["a\"],[","\\",[1,[2]],{"x":[3,4]}," \\\"]"],"_links":{"self":{"href":"[,]"}}}`), uint8(3))
+	f.Add([]byte(`{"a":[],"b":[ ],"c":[[]],"d":[{}],"results":[0,-1.5e3,true,null]}`), uint8(2))
+	f.Fuzz(func(t *testing.T, body []byte, chunk uint8) {
+		if !json.Valid(body) {
+			return
+		}
+		want, ok := topLevelElements(body)
+		if !ok {
+			return
+		}
+		step := int(chunk%16) + 1
+		var whole, parts pageScan
+		if !whole.scan(body, 1<<30) {
+			t.Fatal("refused under a limit of 2^30")
+		}
+		for n := step; ; n += step {
+			if !parts.scan(body[:min(n, len(body))], 1<<30) {
+				t.Fatal("refused under a limit of 2^30")
+			}
+			if n >= len(body) {
+				break
+			}
+		}
+		if whole.n != want {
+			t.Fatalf("counted %d elements, encoding/json finds %d", whole.n, want)
+		}
+		if parts.n != whole.n || parts.sum.Sum64() != whole.sum.Sum64() {
+			t.Fatalf("in chunks of %d bytes: %d elements (hash %x), whole: %d (hash %x)",
+				step, parts.n, parts.sum.Sum64(), whole.n, whole.sum.Sum64())
+		}
+		var over pageScan
+		if whole.n > 0 && over.scan(body, whole.n-1) {
+			t.Fatalf("a limit of %d accepts %d elements", whole.n-1, whole.n)
+		}
+	})
+}
+
+// topLevelElements counts, with encoding/json, the elements of the arrays
+// that are values of the top-level object in b, each key as often as it
+// comes. ok is false when b is not an object.
+func topLevelElements(b []byte) (n int, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return 0, false
+	}
+	for dec.More() {
+		var v json.RawMessage
+		if _, err := dec.Token(); err != nil {
+			return 0, false
+		}
+		if err := dec.Decode(&v); err != nil {
+			return 0, false
+		}
+		var elems []json.RawMessage
+		if json.Unmarshal(v, &elems) == nil {
+			n += len(elems)
+		}
+	}
+	return n, true
 }

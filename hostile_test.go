@@ -192,11 +192,6 @@ func TestGzipBombs(t *testing.T) {
 }
 
 func TestEndlessAnswersStopInBoundedMemory(t *testing.T) {
-	t.Skip("BUG: maxResponseBody (client.go) lets a 2xx answer run to 256 MiB before the client gives up, and " +
-		"json.Decoder buffers all of it (about 512 MiB of heap, several GiB under -race): an endless page, or a " +
-		"gzip stream of a few hundred KiB, costs the caller that much memory. Fix: bound successful bodies by what " +
-		"the call can legitimately return, e.g. 1 MiB plus 64 KiB per requested result for pages (33 MiB at " +
-		"DefaultPageSize, 640 MiB only at MaxPageSize) and a few MiB for single objects, or lower the cap to 32 MiB")
 	// Not parallel: it measures the heap.
 	endless := func(prefix string, element []byte) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -220,6 +215,7 @@ func TestEndlessAnswersStopInBoundedMemory(t *testing.T) {
 	assertClearError(t, allErr, "endless page")
 	assertClearError(t, getErr, "endless session")
 	assert.Less(t, heap, uint64(64<<20))
+	t.Logf("an endless page and an endless object: %d KiB allocated", heap>>10)
 }
 
 func TestRepeatingPagesEndWithAnError(t *testing.T) {

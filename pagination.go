@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/maphash"
+	"io"
 	"iter"
+	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 )
 
@@ -117,29 +118,16 @@ func (l *lister) page(ctx context.Context, offset, limit int, setID string, into
 	return l.c.do(ctx, &request{op: l.op, method: method, path: l.path, query: string(q), vquery: l.vextra, body: l.body}, into)
 }
 
-// pageWire is a page as it comes from the server. Its results are counted
-// before they are decoded, so that a page of more than MaxPageSize results
-// is refused before it takes memory (three bytes of JSON, "{},", decode
-// into a struct of hundreds), and hashed, so that a page sent again is
-// noticed.
+// pageWire reads a page from the server. The body is scanned as it
+// arrives, before anything is decoded: a page of more than MaxPageSize
+// results is refused before it takes memory (three bytes of JSON, "{},",
+// decode into a struct of hundreds), and the results are hashed so that a
+// page sent again is noticed. The page is then decoded in one pass; its
+// results' memory and the body's buffer are reused from page to page.
 type pageWire[T any] struct {
-	Offset     int        `json:"offset"`
-	Limit      int        `json:"limit"`
-	SetID      string     `json:"setId"`
-	Results    results[T] `json:"results"`
-	TotalCount *int       `json:"totalCount"`
-	Links      PageLinks  `json:"_links"`
-}
-
-// page returns the Page the wire form holds; they share the results.
-func (w *pageWire[T]) page() Page[T] {
-	return Page[T]{Offset: w.Offset, Limit: w.Limit, SetID: w.SetID, Results: w.Results.items,
-		TotalCount: w.TotalCount, Links: w.Links}
-}
-
-// results decodes a page's results into items, reusing its memory.
-type results[T any] struct {
-	items []T
+	Page[T]
+	limit int    // the page size asked for
+	buf   []byte // the body
 	sum   uint64 // hash of the results' JSON
 }
 
@@ -149,79 +137,131 @@ var pageSeed = maphash.MakeSeed()
 // errTooManyResults refuses a page larger than any the server serves.
 var errTooManyResults = errors.New("the page holds more than " + strconv.Itoa(MaxPageSize) + " results")
 
-// UnmarshalJSON implements json.Unmarshaler. b is valid JSON: the decoder
-// checked it before handing it over.
-func (r *results[T]) UnmarshalJSON(b []byte) error {
-	items := r.items[:cap(r.items)]
-	// Zero the kept results: decoding into a reused element would keep
-	// fields that the new one lacks.
-	clear(items)
-	r.items, r.sum = items[:0], maphash.Bytes(pageSeed, b)
-	n, ok := countElements(b, MaxPageSize)
-	switch {
-	case !ok && string(bytes.TrimSpace(b)) == "null":
-		return nil
-	case !ok:
-		return &json.UnmarshalTypeError{Value: "non-array", Type: reflect.TypeFor[[]T](), Field: "results"}
-	case n > MaxPageSize:
-		return errTooManyResults
-	}
-	return json.Unmarshal(b, &r.items)
+// maxPageBody bounds the body of a page of limit results: generous for any
+// real page, and far below what an endless answer would take.
+func maxPageBody(limit int) int64 {
+	return min(1<<20+int64(limit)<<16, maxResponseBody)
 }
 
-// countElements counts the elements of the JSON array in b, which must be
-// valid JSON, and stops counting past limit. ok is false when b is not an
-// array. It is a fraction of the cost of decoding, so that a page can be
-// refused before its results take any memory.
-func countElements(b []byte, limit int) (n int, ok bool) {
-	b = bytes.TrimLeft(b, " \t\r\n")
-	if len(b) == 0 || b[0] != '[' {
-		return 0, false
+// decodeBody implements bodyDecoder.
+func (w *pageWire[T]) decodeBody(resp *http.Response) error {
+	max := maxPageBody(w.limit)
+	buf := w.buf[:0]
+	if n := resp.ContentLength; n > int64(cap(buf)) && n <= max {
+		buf = make([]byte, 0, n+1)
 	}
-	depth, empty := 0, true
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			empty = false
-			// Jump to the closing quote: one not escaped by an odd
-			// number of backslashes.
-			for {
-				j := bytes.IndexByte(b[i+1:], '"')
-				if j < 0 {
-					return n, true
-				}
-				i += 1 + j
-				k := i - 1
-				for b[k] == '\\' {
-					k--
-				}
-				if (i-1-k)%2 == 0 {
-					break
-				}
-			}
-		case '[', '{':
-			if depth++; depth > 1 {
-				empty = false
-			}
-		case ']', '}':
-			if depth--; depth == 0 {
-				if !empty {
-					n++
-				}
-				return n, true
-			}
-		case ',':
-			if depth == 1 {
-				if n++; n > limit {
-					return n, true
-				}
-			}
-		case ' ', '\t', '\r', '\n':
-		default:
-			empty = false
+	var sc pageScan
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > max {
+			return errTooLarge(max)
+		}
+		if !sc.scan(buf, MaxPageSize) {
+			return errTooManyResults
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
 		}
 	}
-	return n, true
+	w.buf, w.sum = buf, sc.sum.Sum64()
+	if len(bytes.TrimSpace(buf)) == 0 {
+		return errEmptyAnswer
+	}
+	// Decoding into a kept result would keep fields the new one lacks.
+	items := w.Results[:cap(w.Results)]
+	clear(items)
+	w.Page = Page[T]{Results: items[:0]}
+	err := json.Unmarshal(buf, &w.Page)
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset >= int64(len(buf)) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// pageScan counts and hashes, as a page's body arrives, the elements of
+// the arrays that are values of its top-level object: a page has one, its
+// results. It reads the JSON's structure only (strings are skipped whole),
+// a fraction of the cost of decoding it; the decoder checks the rest.
+type pageScan struct {
+	pos      int  // bytes scanned
+	depth    int  // containers open
+	inString bool // pos is inside a string
+	inArray  bool // the open depth-2 container is a counted array
+	empty    bool // the counted array has no element yet
+	start    int  // where the counted array began
+	n        int  // elements counted
+	sum      maphash.Hash
+}
+
+// scan goes on over b, the body so far, and reports false once more than
+// limit elements are counted.
+func (s *pageScan) scan(b []byte, limit int) bool {
+	if s.pos == 0 {
+		s.sum.SetSeed(pageSeed)
+	}
+	i := s.pos
+	for ; i < len(b); i++ {
+		if s.inString {
+			// Jump to the closing quote: one not escaped by an odd number
+			// of backslashes. The string's opening quote is in b, so the
+			// look back stops there.
+			j := bytes.IndexByte(b[i:], '"')
+			if j < 0 {
+				i = len(b)
+				break
+			}
+			i += j
+			k := i - 1
+			for b[k] == '\\' {
+				k--
+			}
+			if (i-1-k)%2 == 0 {
+				s.inString = false
+			}
+			continue
+		}
+		switch c := b[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			s.inString, s.empty = true, false
+		case '[', '{':
+			s.depth++
+			switch s.depth {
+			case 2:
+				s.inArray, s.empty, s.start = c == '[', true, i
+			case 3:
+				s.empty = false
+			}
+		case ']', '}':
+			if s.depth == 2 && s.inArray {
+				if !s.empty {
+					s.n++
+				}
+				s.sum.Write(b[s.start : i+1])
+				s.inArray = false
+			}
+			s.depth--
+		case ',':
+			if s.depth == 2 && s.inArray {
+				s.n++
+			}
+		default:
+			s.empty = false
+		}
+		if s.n > limit {
+			return false
+		}
+	}
+	s.pos = i
+	return true
 }
 
 func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T], error) {
@@ -229,12 +269,11 @@ func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T]
 	if err != nil {
 		return nil, err
 	}
-	var w pageWire[T]
+	w := pageWire[T]{limit: limit}
 	if err := l.page(ctx, offset, limit, "", &w); err != nil {
 		return nil, err
 	}
-	p := w.page()
-	return &p, nil
+	return &w.Page, nil
 }
 
 // listAll walks a list page by page. It stops after yielding an error, and
@@ -254,18 +293,17 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 			yield(zero, err)
 			return
 		}
-		var w pageWire[T]
+		w := pageWire[T]{limit: limit}
 		var seen map[uint64]struct{}
 		setID := ""
 		for {
-			w = pageWire[T]{Results: results[T]{items: w.Results.items[:0]}}
 			if err := l.page(ctx, offset, limit, setID, &w); err != nil {
 				yield(zero, err)
 				return
 			}
-			p := w.page()
+			p := &w.Page
 			if len(p.Results) > 0 {
-				if _, again := seen[w.Results.sum]; again {
+				if _, again := seen[w.sum]; again {
 					yield(zero, errors.New("vb365: "+l.op+": the page at offset "+strconv.Itoa(offset)+
 						" repeats an earlier page; the server does not page forward, stopping"))
 					return
@@ -273,7 +311,7 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 				if seen == nil {
 					seen = make(map[uint64]struct{})
 				}
-				seen[w.Results.sum] = struct{}{}
+				seen[w.sum] = struct{}{}
 			}
 			for i := range p.Results {
 				if !yield(p.Results[i], nil) {

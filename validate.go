@@ -1,6 +1,7 @@
 package vb365
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -9,6 +10,15 @@ import (
 // maxIDLength bounds an ID argument; the server's longest IDs (item IDs) are
 // a few hundred characters.
 const maxIDLength = 2048
+
+// checkCtx refuses a nil context, as http.NewRequestWithContext does,
+// rather than panic on it.
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return invalidArg("ctx", "must not be nil")
+	}
+	return nil
+}
 
 // checkID refuses an ID that cannot name anything on the server: empty,
 // blank, over-long, with control characters, or with ".." (which no VB365

@@ -14,6 +14,9 @@ import (
 // the version exists and 404 where it does not. opts are as for NewClient
 // (WithRootCAs or WithHTTPClient matter here).
 func DetectAPIVersion(ctx context.Context, serverURL string, opts ...Option) ([]APIVersion, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	c, err := NewClient(serverURL, slices.Concat(opts, []Option{WithAPIVersion(Auto)})...)
 	if err != nil {
 		return nil, err
@@ -87,6 +90,9 @@ func (c *Client) apiBase(ctx context.Context) (*apiBase, error) {
 // to end them. Calls after Close return ErrClosed. Close is safe to call
 // more than once.
 func (c *Client) Close(ctx context.Context) error {
+	if err := checkCtx(ctx); err != nil {
+		return err
+	}
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
