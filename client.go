@@ -311,7 +311,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	}
 	c.debug = c.logger.Enabled(context.Background(), slog.LevelDebug)
 	c.retry = &retryablehttp.Client{
-		HTTPClient:   c.hc,
+		HTTPClient:   keepIdle(c.hc),
 		RetryWaitMin: s.minWait,
 		RetryWaitMax: s.maxWait,
 		RetryMax:     s.maxRetries,

@@ -333,3 +333,33 @@ func TestFailedRenewalBetweenAttemptsIsNotInDoubt(t *testing.T) {
 	assert.Equal(t, int32(1), attempts.Load())
 	assert.Zero(t, executed.Load())
 }
+
+// TestFailedCallKeepsOtherConnections checks that a call that fails for
+// good after its retries leaves the client's idle connections open for the
+// calls that follow (go-retryablehttp closes its client's idle connections
+// when it gives up).
+func TestFailedCallKeepsOtherConnections(t *testing.T) {
+	t.Parallel()
+	var dials atomic.Int32
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	t.Cleanup(tr.CloseIdleConnections)
+	c, f := setup(t, WithHTTPClient(&http.Client{Transport: tr}), WithRetry(2, 0, 0))
+	f.handle("GET /v6/RestoreSessions/down", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, `{"message":"down"}`)
+	})
+	f.handle("GET /v6/RestoreSessions/up", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"up"}`)
+	})
+	for range 3 {
+		_, err := c.RestoreSessions.Get(t.Context(), "up")
+		require.NoError(t, err)
+		_, err = c.RestoreSessions.Get(t.Context(), "down")
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, 503, apiErr.StatusCode)
+	}
+	assert.Equal(t, int32(1), dials.Load(), "one connection for the login and every call")
+}

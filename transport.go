@@ -40,6 +40,20 @@ func guardedClient(hc *http.Client) *http.Client {
 	return &c
 }
 
+// keepIdle returns a copy of hc whose CloseIdleConnections does nothing,
+// for go-retryablehttp: it closes its client's idle connections whenever a
+// call fails for good, and the connections are shared by every call of the
+// Client, which would then open new ones.
+func keepIdle(hc *http.Client) *http.Client {
+	c := *hc
+	t := hc.Transport
+	if t == nil {
+		t = http.DefaultTransport
+	}
+	c.Transport = struct{ http.RoundTripper }{t}
+	return &c
+}
+
 // guard is the bottom layer over the caller's transport. A call that must
 // not be sent twice (an unsafe call, a login) cannot be replayed by the
 // transport below it: its body cannot be rebuilt, and a call without a body
