@@ -118,6 +118,20 @@ func (s *RestoreSessionsService) Events(ctx context.Context, sessionID string, o
 	return listAll[RestoreSessionEvent](ctx, lister{c: s.client, op: "RestoreSessions.Events", path: path}, opts, err)
 }
 
+// Event returns one event of a restore session
+// (GET /vN/RestoreSessions/{id}/Events/{eventId}).
+func (s *RestoreSessionsService) Event(ctx context.Context, sessionID, eventID string) (*RestoreSessionEvent, error) {
+	path, err := idPath("/RestoreSessions/{}/Events/{}", "sessionID", sessionID, "eventID", eventID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(RestoreSessionEvent)
+	if err := s.client.do(ctx, &request{op: "RestoreSessions.Event", method: "GET", path: path}, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RestorePortalSettings returns how Restore Portal is set up
 // (GET /vN/RestorePortalSettings). It needs no credentials: a restore
 // operator's program reads the application ID here before logging in to

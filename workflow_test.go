@@ -112,6 +112,12 @@ func TestWorkflowOnEveryVersion(t *testing.T) {
 			require.NotEmpty(t, events)
 			assert.Equal(t, vb365.EventTypeRestore, events[len(events)-1].Type)
 			assert.Equal(t, vb365.EventStatusSuccess, events[len(events)-1].Status)
+			last := events[len(events)-1]
+			one, err := c.RestoreSessions.Event(ctx, res.SessionID, last.ID)
+			require.NoError(t, err)
+			assert.Equal(t, last, *one, "one event as the list has it")
+			_, err = c.RestoreSessions.Event(ctx, res.SessionID, "no-such-event")
+			assert.ErrorIs(t, err, vb365.ErrNotFound)
 
 			var listed bool
 			for s, err := range c.RestoreSessions.All(ctx, nil) {

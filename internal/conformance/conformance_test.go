@@ -139,6 +139,13 @@ var scenario = []step{
 		}
 		return nil
 	}},
+	{"RestoreSessions.Event", func(e *env) error {
+		if len(e.events) == 0 {
+			return errors.New("the restore added no event")
+		}
+		_, err := e.op.RestoreSessions.Event(e.ctx, e.restore.SessionID, e.events[0].ID)
+		return err
+	}},
 
 	// Faults: the retries and logins they cause are recorded too.
 	{"fault: OperatorRestore after 503 with Retry-After", func(e *env) error {
