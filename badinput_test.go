@@ -87,6 +87,7 @@ func TestEveryIDArgumentRefusesBadIDs(t *testing.T) {
 		{"RestoreSessions.Events", "sessionID", func(id string) error { return iterErr(rs.Events(ctx, id, nil)) }},
 		{"RestoreSessions.Event", "sessionID", func(id string) error { return first(rs.Event(ctx, id, "e1")) }},
 		{"RestoreSessions.Event", "eventID", func(id string) error { return first(rs.Event(ctx, "s1", id)) }},
+		{"RestoreSessions.Statistics", "sessionID", func(id string) error { return first(rs.Statistics(ctx, id)) }},
 		{"RestoreSessions.Wait", "sessionID", func(id string) error { return first(rs.Wait(ctx, id, nil)) }},
 		{"RestoreSessions.ExploreOrganization", "organizationID", func(id string) error {
 			return first(rs.ExploreOrganization(ctx, id, &ExploreRequest{DateTime: now}))

@@ -15,6 +15,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -377,6 +378,7 @@ type request struct {
 	body      []byte                  // JSON, encoded once, sent again on every attempt
 	unsafe    bool                    // not idempotent: re-sent only when the server provably did not act
 	anonymous bool                    // no bearer token
+	since     APIVersion              // the first API version that has the operation; "": all
 	check     string                  // for unsafe calls: how to find out whether the server acted
 	// stream, when set, takes a 2xx answer's body instead of JSON decoding.
 	stream func(*http.Response) error
@@ -430,6 +432,9 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	a, err := c.apiBase(ctx)
 	if err != nil {
 		return err
+	}
+	if r.since != "" && a.version < r.since {
+		return fmt.Errorf("vb365: %s needs API %s or later; the server is spoken to in %s: %w", r.op, r.since, a.version, errors.ErrUnsupported)
 	}
 	r.url = a.base + r.path
 	u, q := r.url, r.query

@@ -101,6 +101,50 @@ type RestoreSessionEvent struct {
 	Target        string      `json:"target"`
 }
 
+// RestoreSessionStatistics is what the restores of a restore session did
+// (RESTRestoreSessionStatistics, v8 only): on v8 a restore answers with a
+// session ID, and these counts are its result.
+type RestoreSessionStatistics struct {
+	TotalItemsCount    int64    `json:"totalItemsCount"`
+	RestoredItemsCount int64    `json:"restoredItemsCount"`
+	FailedItemsCount   int64    `json:"failedItemsCount"`
+	SkippedItemsCount  int64    `json:"skippedItemsCount"`
+	Warnings           []string `json:"warnings"`
+	Errors             []string `json:"errors"`
+	// Items has a detail for each object the restores processed, when the
+	// server has them.
+	Items []RestoreDetail `json:"items"`
+}
+
+// RestoreDetail is what a restore did with one object
+// (RESTItemRestoreDetailsComposed); the mailbox fields are set for whole
+// mailboxes (Type "BulkMailbox").
+type RestoreDetail struct {
+	ID string `json:"id"`
+	// Type is "Item", "BulkMailbox" or "BulkOneDrive".
+	Type     string `json:"itemRestoreDetailsType"`
+	Title    string `json:"title"`
+	Name     string `json:"name"`
+	ItemType string `json:"itemType"`
+	// Status is "Success", "Warning", "Failed" or "Skipped".
+	Status   string   `json:"status"`
+	Error    string   `json:"error"`
+	Path     string   `json:"path"`
+	Warnings []string `json:"warnings"`
+
+	MailboxEmail               string `json:"mailboxEmail"`
+	MailboxIsArchive           bool   `json:"mailboxIsArchive"`
+	MailboxIsPublic            bool   `json:"mailboxIsPublic"`
+	CreatedMailboxItemsCount   int64  `json:"createdMailboxItemsCount"`
+	MergedMailboxItemsCount    int64  `json:"mergedMailboxItemsCount"`
+	FailedMailboxItemsCount    int64  `json:"failedMailboxItemsCount"`
+	SkippedMailboxItemsCount   int64  `json:"skippedMailboxItemsCount"`
+	CannotContinueMailboxError string `json:"cannotContinueMailboxError"`
+
+	// ChildItems details the objects within this one, when the server has them.
+	ChildItems []RestoreDetail `json:"childItems"`
+}
+
 // RestorePortalSettings tells how Restore Portal is set up
 // (RESTRestorePortalSettings): ApplicationID is the Microsoft Entra
 // application whose access_as_user token a restore operator presents.

@@ -132,6 +132,23 @@ func (s *RestoreSessionsService) Event(ctx context.Context, sessionID, eventID s
 	return out, nil
 }
 
+// Statistics returns what the restores of a restore session did
+// (GET /v8/RestoreSessions/{id}/Statistics). Only v8 servers have it: on
+// v6 and v7 a restore answers its statistics itself (RestoreOutcome), and
+// Statistics returns an error matching errors.ErrUnsupported without
+// sending anything.
+func (s *RestoreSessionsService) Statistics(ctx context.Context, sessionID string) (*RestoreSessionStatistics, error) {
+	path, err := idPath("/RestoreSessions/{}/Statistics", "sessionID", sessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(RestoreSessionStatistics)
+	if err := s.client.do(ctx, &request{op: "RestoreSessions.Statistics", method: "GET", path: path, since: V8}, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RestorePortalSettings returns how Restore Portal is set up
 // (GET /vN/RestorePortalSettings). It needs no credentials: a restore
 // operator's program reads the application ID here before logging in to

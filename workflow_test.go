@@ -119,6 +119,18 @@ func TestWorkflowOnEveryVersion(t *testing.T) {
 			_, err = c.RestoreSessions.Event(ctx, res.SessionID, "no-such-event")
 			assert.ErrorIs(t, err, vb365.ErrNotFound)
 
+			stats, err := c.RestoreSessions.Statistics(ctx, res.SessionID)
+			if v != vb365.V8 {
+				assert.ErrorIs(t, err, errors.ErrUnsupported, "Statistics is v8 only")
+				assert.Zero(t, srv.Requests(vb365test.RouteStatistics), "and is not sent")
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, int64(2), stats.RestoredItemsCount)
+				require.Len(t, stats.Items, 1)
+				assert.Equal(t, mb.Email, stats.Items[0].MailboxEmail)
+				assert.Equal(t, "Success", stats.Items[0].Status)
+			}
+
 			var listed bool
 			for s, err := range c.RestoreSessions.All(ctx, nil) {
 				require.NoError(t, err)

@@ -461,10 +461,10 @@ func (s *Server) addActionEvent(ss *session, c call, a *Action, t *actionTarget,
 		start: now, end: now.Add(time.Second), size: t.bytes}
 	switch c.kind {
 	case ActionRestore:
-		e.typ, e.title = "Restore", "Restore "+what
+		e.typ, e.title, e.items = "Restore", "Restore "+what, int64(t.items)
 		e.message = "Restored " + what + " to the original location."
 	case ActionRestoreTo:
-		e.typ, e.title = "Restore", "Restore "+what
+		e.typ, e.title, e.items = "Restore", "Restore "+what, int64(t.items)
 		e.target = a.TargetMailbox + targetSuffix(a.TargetFolder)
 		e.message = "Restored " + what + " to mailbox " + e.target + "."
 	case ActionExportToPst:

@@ -432,3 +432,36 @@ func TestProtectedAdminRoutesNeedToken(t *testing.T) {
 		require.Equal(t, "ResourceAccessDenied", r.json(t)["errorCode"], p)
 	}
 }
+
+func TestStatisticsCountRestores(t *testing.T) {
+	t.Parallel()
+	for _, v := range versions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t)
+			alice := s.Organization().MailboxByEmail("alice@contoso.onmicrosoft.com")
+			items := alice.Folder("Inbox").Items()
+			tok, sid := adminSession(t, s, v)
+			stats := "/" + v + "/RestoreSessions/" + sid + "/Statistics"
+			if v != "v8" {
+				require.Equal(t, http.StatusNotFound, do(t, s, "GET", stats, tok, nil).status, "v8 only")
+				return
+			}
+			empty := do(t, s, "GET", stats, tok, nil)
+			require.Equal(t, http.StatusOK, empty.status, string(empty.body))
+			require.Equal(t, float64(0), empty.json(t)["restoredItemsCount"])
+			for _, ids := range [][]string{{items[0].ID(), items[1].ID()}, {items[2].ID()}} {
+				r := do(t, s, "POST", mailboxPath(v, sid, alice.ID())+"/items/restore", tok, itemsBody(ids...))
+				require.Equal(t, http.StatusOK, r.status, string(r.body))
+			}
+			m := do(t, s, "GET", stats, tok, nil).json(t)
+			require.Equal(t, float64(3), m["restoredItemsCount"])
+			require.Equal(t, float64(3), m["totalItemsCount"])
+			details := m["items"].([]any)
+			require.Len(t, details, 2, "one detail per restore")
+			require.Equal(t, float64(2), details[0].(map[string]any)["createdMailboxItemsCount"])
+			require.Equal(t, alice.Email, details[1].(map[string]any)["mailboxEmail"])
+			require.Equal(t, http.StatusNotFound, do(t, s, "GET", "/v8/RestoreSessions/no-such/Statistics", tok, nil).status)
+		})
+	}
+}

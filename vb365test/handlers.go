@@ -439,6 +439,50 @@ func (s *Server) handleEvent(w http.ResponseWriter, _ *http.Request, c call) {
 	writeError(w, c.version, http.StatusNotFound, "Restore session event with ID '"+c.params[1]+"' was not found.")
 }
 
+type statisticsJSON struct {
+	TotalItemsCount    int64               `json:"totalItemsCount"`
+	RestoredItemsCount int64               `json:"restoredItemsCount"`
+	FailedItemsCount   int64               `json:"failedItemsCount"`
+	SkippedItemsCount  int64               `json:"skippedItemsCount"`
+	Warnings           []string            `json:"warnings"`
+	Errors             []string            `json:"errors"`
+	Items              []restoreDetailJSON `json:"items"`
+}
+
+type restoreDetailJSON struct {
+	ID                       string   `json:"id"`
+	Type                     string   `json:"itemRestoreDetailsType"`
+	Title                    string   `json:"title"`
+	Name                     string   `json:"name"`
+	ItemType                 string   `json:"itemType"`
+	Status                   string   `json:"status"`
+	Warnings                 []string `json:"warnings"`
+	MailboxEmail             string   `json:"mailboxEmail"`
+	CreatedMailboxItemsCount int64    `json:"createdMailboxItemsCount"`
+}
+
+func (s *Server) handleStatistics(w http.ResponseWriter, _ *http.Request, c call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.lookupSession(w, c, c.params[0], false)
+	if ss == nil {
+		return
+	}
+	st := statisticsJSON{Warnings: []string{}, Errors: []string{}, Items: []restoreDetailJSON{}}
+	for _, e := range ss.events {
+		if e.typ != "Restore" {
+			continue
+		}
+		st.TotalItemsCount += e.items
+		st.RestoredItemsCount += e.items
+		st.Items = append(st.Items, restoreDetailJSON{
+			ID: e.id, Type: "Item", Title: e.title, Name: e.itemName, ItemType: "ExchangeMailbox",
+			Status: e.status, Warnings: []string{}, MailboxEmail: e.source, CreatedMailboxItemsCount: e.items,
+		})
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
 // ---- mailboxes, folders, items ----
 
 // exchangeSession resolves a live Exchange session; it answers 404 otherwise.
@@ -813,6 +857,7 @@ func (s *Server) handleOperatorRestore(w http.ResponseWriter, req *http.Request,
 		end:      now.Add(time.Second),
 		order:    order,
 		size:     size,
+		items:    int64(len(ids)),
 	})
 	ss.etag++
 	sid := ss.id

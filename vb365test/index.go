@@ -66,4 +66,5 @@ type event struct {
 	start, end                                                          time.Time
 	order                                                               int
 	size                                                                int64
+	items                                                               int64 // items restored (Restore events)
 }

@@ -39,6 +39,10 @@ const (
 	RouteEvents Route = "Events"
 	// RouteEvent is GET /RestoreSessions/{id}/Events/{eventId}.
 	RouteEvent Route = "Event"
+	// RouteStatistics is GET /RestoreSessions/{id}/Statistics (v8 only):
+	// RESTRestoreSessionStatistics, counting the items that the session's
+	// restores restored, with one detail per restore.
+	RouteStatistics Route = "Statistics"
 	// RouteMailboxes is GET /RestoreSessions/{id}/organization/mailboxes (paged).
 	RouteMailboxes Route = "Mailboxes"
 	// RouteMailbox is GET .../mailboxes/{mailboxId}.
@@ -127,7 +131,7 @@ const (
 func Routes() []Route {
 	return []Route{RouteToken, RouteLogout, RoutePortalSettings, RouteServiceInstance,
 		RouteOperatorExplore, RouteSessions, RouteSession, RouteSessionOrganization, RouteStop,
-		RouteEvents, RouteEvent, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
+		RouteEvents, RouteEvent, RouteStatistics, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
 		RouteItems, RouteItem, RouteOperatorRestore,
 		RouteExplore, RouteOrganizationExplore, RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch,
 		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress}
@@ -256,6 +260,8 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteEvents, http.MethodGet, p[1])
 	case len(p) == 4 && lc[2] == "events":
 		return set(RouteEvent, http.MethodGet, p[1], p[3])
+	case len(p) == 3 && lc[2] == "statistics" && c.version >= 8:
+		return set(RouteStatistics, http.MethodGet, p[1])
 	case len(p) == 3 && lc[2] == "organization":
 		return set(RouteSessionOrganization, http.MethodGet, p[1])
 	case len(p) < 4 || lc[2] != "organization" || lc[3] != "mailboxes":
@@ -379,6 +385,8 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleEvents(w, req, c)
 	case RouteEvent:
 		s.handleEvent(w, req, c)
+	case RouteStatistics:
+		s.handleStatistics(w, req, c)
 	case RouteMailboxes:
 		s.handleMailboxes(w, req, c)
 	case RouteMailbox:

@@ -146,6 +146,13 @@ var scenario = []step{
 		_, err := e.op.RestoreSessions.Event(e.ctx, e.restore.SessionID, e.events[0].ID)
 		return err
 	}},
+	{"RestoreSessions.Statistics (v8)", func(e *env) error {
+		if e.v != vb365.V8 {
+			return nil
+		}
+		_, err := e.op.RestoreSessions.Statistics(e.ctx, e.restore.SessionID)
+		return err
+	}},
 
 	// Faults: the retries and logins they cause are recorded too.
 	{"fault: OperatorRestore after 503 with Retry-After", func(e *env) error {
