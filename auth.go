@@ -3,6 +3,7 @@ package vb365
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,7 +15,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Secret is a string that never shows itself: fmt (%v, %s, %#v), slog and
+// Secret is a string that never shows itself: fmt (every verb), slog and
 // encoding/json print "REDACTED". Convert it with string(s) where the value
 // is needed.
 type Secret string
@@ -26,6 +27,10 @@ func (Secret) String() string { return redacted }
 
 // GoString implements fmt.GoStringer.
 func (Secret) GoString() string { return redacted }
+
+// Format implements fmt.Formatter: every verb prints REDACTED, also those
+// (%d, %x, %t, ...) that fmt would otherwise apply to the string itself.
+func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // LogValue implements slog.LogValuer.
 func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }

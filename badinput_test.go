@@ -88,6 +88,12 @@ func TestEveryIDArgumentRefusesBadIDs(t *testing.T) {
 		{"RestoreSessions.Event", "sessionID", func(id string) error { return first(rs.Event(ctx, id, "e1")) }},
 		{"RestoreSessions.Event", "eventID", func(id string) error { return first(rs.Event(ctx, "s1", id)) }},
 		{"RestoreSessions.Statistics", "sessionID", func(id string) error { return first(rs.Statistics(ctx, id)) }},
+		{"Mailboxes.RestoreMailboxes", "sessionID", func(id string) error {
+			return first(c.Mailboxes.RestoreMailboxes(ctx, id, []string{"m1"}, nil))
+		}},
+		{"Mailboxes.RestoreMailboxes", "mailboxIDs[1]", func(id string) error {
+			return first(c.Mailboxes.RestoreMailboxes(ctx, "s1", []string{"m1", id}, nil))
+		}},
 		{"RestoreSessions.Wait", "sessionID", func(id string) error { return first(rs.Wait(ctx, id, nil)) }},
 		{"RestoreSessions.ExploreOrganization", "organizationID", func(id string) error {
 			return first(rs.ExploreOrganization(ctx, id, &ExploreRequest{DateTime: now}))
@@ -226,6 +232,9 @@ func TestNilRequestsZeroTimesAndBadOptionsAreRefused(t *testing.T) {
 		{"OperatorRestore(nil)", "req", func() error { return first(mb.OperatorRestore(ctx, "s1", "m1", nil)) }},
 		{"OperatorRestore(no items)", "req.ItemIDs", func() error {
 			return first(mb.OperatorRestore(ctx, "s1", "m1", &OperatorRestoreRequest{ItemIDs: []string{}}))
+		}},
+		{"RestoreMailboxes(no mailboxes)", "mailboxIDs", func() error {
+			return first(mb.RestoreMailboxes(ctx, "s1", nil, nil))
 		}},
 		{"RestoreTo(nil)", "req", func() error { return first(mb.RestoreTo(ctx, "s1", "m1", ScopeMailbox(), nil)) }},
 		{"RestoreTo(no mailbox)", "req.Mailbox", func() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"strconv"
@@ -187,10 +188,10 @@ func (sc Scope) path(op string, allowed int, sessionID, mailboxID, action string
 	return p, nil, err
 }
 
-// itemRefs checks item IDs and turns them into the body's [{"id": ...}].
+// itemRefs checks IDs (of items, or mailboxes) and turns them into the body's [{"id": ...}].
 func itemRefs(arg string, ids []string) ([]itemRef, error) {
 	if len(ids) == 0 {
-		return nil, invalidArg(arg, "must name at least one item")
+		return nil, invalidArg(arg, "must not be empty")
 	}
 	refs := make([]itemRef, len(ids))
 	for i, id := range ids {
@@ -285,6 +286,24 @@ func (rc RestoreCredentials) GoString() string { return "vb365.RestoreCredential
 
 // LogValue is String, for slog.
 func (rc RestoreCredentials) LogValue() slog.Value { return slog.StringValue(rc.String()) }
+
+// Format implements fmt.Formatter: every verb prints String (%#v
+// GoString), also through a pointer in another struct, where fmt would
+// print the fields themselves for verbs such as %t or %d.
+func (rc RestoreCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, rc) }
+
+// formatRedacted prints v, whose String and GoString hide its secrets, for
+// any fmt verb.
+func formatRedacted(f fmt.State, verb rune, v interface {
+	String() string
+	GoString() string
+}) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, v.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, v.String())
+}
 
 // MarshalJSON shows the credentials with their secrets hidden, for loggers
 // that encode values as JSON. Request bodies use their own encoding.
@@ -448,6 +467,166 @@ func (s *MailboxesService) restore(ctx context.Context, op, path string, body an
 		return &RestoreOutcome{SessionID: ans.SessionID}, nil
 	}
 	return &RestoreOutcome{Statistics: &ans.RestoreStatistics}, nil
+}
+
+// RestoreMailboxesRequest says how to restore whole mailboxes to where they
+// were (RestBulkRestoreOptions).
+type RestoreMailboxesRequest struct {
+	// Credentials, when set, are the Microsoft 365 account or application
+	// to restore with (sent as office365UserName, office365UserPassword and
+	// the application fields).
+	Credentials *RestoreCredentials
+	// OnPremises, when set, is the account for mailboxes on an
+	// on-premises Exchange server.
+	OnPremises *OnPremisesCredentials
+	// CASServer is an on-premises Client Access server.
+	CASServer string
+
+	// ChangedItems restores items that changed since the backup.
+	ChangedItems bool
+	// DeletedItems restores items missing from the mailbox.
+	DeletedItems bool
+	// MarkRestoredAsUnread marks the restored items unread.
+	MarkRestoredAsUnread bool
+	// SkipUnresolved skips the mailboxes the server cannot resolve instead
+	// of failing the restore.
+	SkipUnresolved bool
+	// ExcludeDrafts, ExcludeDeletedItems, ExcludeInPlaceHoldItems and
+	// ExcludeLitigationHoldItems leave those items out.
+	ExcludeDrafts              bool
+	ExcludeDeletedItems        bool
+	ExcludeInPlaceHoldItems    bool
+	ExcludeLitigationHoldItems bool
+}
+
+// OnPremisesCredentials are an on-premises Exchange account. The password
+// is a Secret: never printed or logged.
+type OnPremisesCredentials struct {
+	DomainName string
+	UserName   string
+	Password   Secret
+}
+
+// String shows the credentials with the password hidden.
+func (oc OnPremisesCredentials) String() string {
+	return "{DomainName:" + oc.DomainName + " UserName:" + oc.UserName + " Password:" + oc.Password.String() + "}"
+}
+
+// GoString is String, for %#v.
+func (oc OnPremisesCredentials) GoString() string { return "vb365.OnPremisesCredentials" + oc.String() }
+
+// Format implements fmt.Formatter, as RestoreCredentials.Format.
+func (oc OnPremisesCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, oc) }
+
+type restoreMailboxesBody struct {
+	Mailboxes                      []itemRef `json:"mailboxes"`
+	CASServer                      string    `json:"casServer,omitempty"`
+	ChangedItems                   bool      `json:"changedItems"`
+	DeletedItems                   bool      `json:"deletedItems"`
+	MarkRestoredAsUnread           bool      `json:"markRestoredAsUnread"`
+	SkipUnresolved                 bool      `json:"skipUnresolved"`
+	ExcludeDrafts                  bool      `json:"excludeDrafts"`
+	ExcludeDeletedItems            bool      `json:"excludeDeletedItems"`
+	ExcludeInPlaceHoldItems        bool      `json:"excludeInPlaceHoldItems"`
+	ExcludeLitigationHoldItems     bool      `json:"excludeLitigationHoldItems"`
+	Office365UserName              string    `json:"office365UserName,omitempty"`
+	Office365UserPassword          string    `json:"office365UserPassword,omitempty"`
+	UserCode                       string    `json:"userCode,omitempty"`
+	ApplicationID                  string    `json:"applicationId,omitempty"`
+	ApplicationCertificate         []byte    `json:"applicationCertificate,omitempty"`
+	ApplicationCertificatePassword string    `json:"applicationCertificatePassword,omitempty"`
+	ImpersonationAccountName       string    `json:"impersonationAccountName,omitempty"`
+	DomainName                     string    `json:"domainName,omitempty"`
+	OnPremisesUserName             string    `json:"onPremisesUserName,omitempty"`
+	OnPremisesUserPassword         string    `json:"onPremisesUserPassword,omitempty"`
+}
+
+// BulkRestoreOutcome is the server's answer to RestoreMailboxes: statistics
+// per mailbox from servers up to v7, a session that follows the restore
+// from v8 servers (see RestoreSessions.Wait and RestoreSessions.Statistics).
+type BulkRestoreOutcome struct {
+	// SessionID is set when the restore runs on after the answer (v8).
+	SessionID string
+	// Statistics is set when the restore ran before the answer (v6, v7).
+	Statistics *BulkRestoreStatistics
+}
+
+// Async reports whether the restore runs on after the answer.
+func (o *BulkRestoreOutcome) Async() bool { return o.SessionID != "" }
+
+// BulkRestoreStatistics is what a restore of whole mailboxes did
+// (RESTBulkRestoreStatistics).
+type BulkRestoreStatistics struct {
+	// Status is "Success", "Warning" or "Failed".
+	Status  string                     `json:"status"`
+	Error   string                     `json:"error"`
+	Details []MailboxRestoreStatistics `json:"details"`
+}
+
+// MailboxRestoreStatistics is what a bulk restore did with one mailbox
+// (RESTBulkMailboxRestoreStatistics).
+type MailboxRestoreStatistics struct {
+	Mailbox Mailbox           `json:"mailbox"`
+	Status  string            `json:"status"`
+	Error   string            `json:"error"`
+	Details RestoreStatistics `json:"details"`
+}
+
+// RestoreMailboxes restores whole mailboxes of a restore session to where
+// they were (POST /vN/RestoreSessions/{id}/organization/mailboxes/restore).
+// It needs an administrator's login.
+//
+// Retry class: unsafe, as Restore.
+func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID string, mailboxIDs []string, req *RestoreMailboxesRequest) (*BulkRestoreOutcome, error) {
+	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/restore", "sessionID", sessionID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := itemRefs("mailboxIDs", mailboxIDs)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		req = &RestoreMailboxesRequest{}
+	}
+	body := restoreMailboxesBody{
+		Mailboxes:                  refs,
+		CASServer:                  req.CASServer,
+		ChangedItems:               req.ChangedItems,
+		DeletedItems:               req.DeletedItems,
+		MarkRestoredAsUnread:       req.MarkRestoredAsUnread,
+		SkipUnresolved:             req.SkipUnresolved,
+		ExcludeDrafts:              req.ExcludeDrafts,
+		ExcludeDeletedItems:        req.ExcludeDeletedItems,
+		ExcludeInPlaceHoldItems:    req.ExcludeInPlaceHoldItems,
+		ExcludeLitigationHoldItems: req.ExcludeLitigationHoldItems,
+	}
+	if rc := req.Credentials; rc != nil {
+		body.Office365UserName, body.Office365UserPassword = rc.UserName, string(rc.UserPassword)
+		body.UserCode, body.ApplicationID = rc.UserCode, rc.ApplicationID
+		body.ApplicationCertificate = rc.ApplicationCertificate
+		body.ApplicationCertificatePassword = string(rc.ApplicationCertificatePassword)
+		body.ImpersonationAccountName = rc.ImpersonationAccountName
+	}
+	if op := req.OnPremises; op != nil {
+		body.DomainName, body.OnPremisesUserName, body.OnPremisesUserPassword = op.DomainName, op.UserName, string(op.Password)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	var ans struct {
+		SessionID string `json:"sessionId"`
+		BulkRestoreStatistics
+	}
+	err = s.client.do(ctx, &request{op: "RestoreMailboxes", method: "POST", path: path, body: b, unsafe: true, check: restoreCheck}, &ans)
+	if err != nil {
+		return nil, err
+	}
+	if ans.SessionID != "" {
+		return &BulkRestoreOutcome{SessionID: ans.SessionID}, nil
+	}
+	return &BulkRestoreOutcome{Statistics: &ans.BulkRestoreStatistics}, nil
 }
 
 // SendRequest is the message that carries items sent to an address other

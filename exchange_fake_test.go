@@ -205,3 +205,49 @@ func TestExportOneGiBFromFakeInBoundedMemory(t *testing.T) {
 	assert.Less(t, peak, uint64(32<<20), "heap in use while streaming 1 GiB, above the start")
 	t.Logf("1 GiB exported; peak heap in use %.1f MiB above the %.1f MiB at the start", float64(peak)/(1<<20), float64(base)/(1<<20))
 }
+
+func TestRestoreMailboxesOnFake(t *testing.T) {
+	t.Parallel()
+	for _, v := range []vb365.APIVersion{vb365.V6, vb365.V7, vb365.V8} {
+		t.Run(string(v), func(t *testing.T) {
+			t.Parallel()
+			c, srv, sid := newAdmin(t, v)
+			ctx := t.Context()
+			org := srv.Organization()
+			alice := org.MailboxByEmail("alice@contoso.onmicrosoft.com")
+			bob := org.MailboxByEmail("bob@contoso.onmicrosoft.com")
+			out, err := c.Mailboxes.RestoreMailboxes(ctx, sid, []string{alice.ID(), bob.ID()}, &vb365.RestoreMailboxesRequest{
+				Credentials:    &vb365.RestoreCredentials{UserName: "svc@contoso.onmicrosoft.com", UserPassword: "o365-SECRET"},
+				OnPremises:     &vb365.OnPremisesCredentials{DomainName: "CONTOSO", UserName: "svc", Password: "onprem-SECRET"},
+				SkipUnresolved: true, DeletedItems: true,
+			})
+			require.NoError(t, err)
+
+			acts := srv.Actions()
+			require.Len(t, acts, 1, "restored once")
+			a := acts[0]
+			assert.Equal(t, vb365test.ActionRestore, a.Kind)
+			assert.Equal(t, vb365test.ScopeMailboxes, a.Scope)
+			assert.Equal(t, []string{alice.ID(), bob.ID()}, a.MailboxIDs)
+			assert.Equal(t, "svc@contoso.onmicrosoft.com", a.UserName)
+			assert.Equal(t, []string{"office365UserPassword", "onPremisesUserPassword"}, a.SecretFields)
+			assert.True(t, a.SkipUnresolved)
+			assert.True(t, a.DeletedItems)
+			assert.False(t, a.ChangedItems)
+
+			if v == vb365.V8 {
+				require.True(t, out.Async(), "v8 answers a session")
+				stats, err := c.RestoreSessions.Statistics(ctx, out.SessionID)
+				require.NoError(t, err)
+				assert.Equal(t, int64(a.Items), stats.RestoredItemsCount)
+				return
+			}
+			require.NotNil(t, out.Statistics, "v6 and v7 answer statistics")
+			assert.Equal(t, "Success", out.Statistics.Status)
+			require.Len(t, out.Statistics.Details, 2)
+			assert.Equal(t, alice.Email, out.Statistics.Details[0].Mailbox.Email)
+			assert.Equal(t, bob.Email, out.Statistics.Details[1].Mailbox.Email)
+			assert.Positive(t, out.Statistics.Details[0].Details.CreatedItemsCount)
+		})
+	}
+}

@@ -79,17 +79,31 @@ func TestScopesPickEndpointAndBody(t *testing.T) {
 	assert.Len(t, paths, 4, "refused calls sent nothing")
 }
 
-func TestRestoreToSendsCredentialsButNeverShowsThem(t *testing.T) {
-	t.Parallel()
+// sentOnceWithSecrets mounts path answering 502 after reading the body,
+// makes the call with a debug-level JSON logger, and checks that the
+// unsafe call failed as outcome unknown after one execution. It returns
+// the body the server got and the texts that must not show a secret: the
+// error and the log.
+func sentOnceWithSecrets(t *testing.T, path string, call func(*Client) error) (map[string]any, []string) {
+	t.Helper()
 	var logs bytes.Buffer
 	c, f := setup(t, WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	var body map[string]any
 	var executed atomic.Int32
-	f.handle("POST /v6"+mbPath+"/items/restoreTo", func(w http.ResponseWriter, r *http.Request) {
+	f.handle(path, func(w http.ResponseWriter, r *http.Request) {
 		executed.Add(1)
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		writeJSON(w, 502, `{"message":"gateway"}`)
 	})
+	err := call(c)
+	require.ErrorIs(t, err, ErrOutcomeUnknown, "the call is unsafe")
+	assert.Equal(t, int32(1), executed.Load(), "not sent again after a 502")
+	assert.NotEmpty(t, logs.String())
+	return body, []string{err.Error(), logs.String()}
+}
+
+func TestRestoreToSendsCredentialsButNeverShowsThem(t *testing.T) {
+	t.Parallel()
 	req := &RestoreToRequest{
 		Mailbox: "carol@contoso.com", Folder: "Restored", MarkRestoredAsUnread: true,
 		Credentials: &RestoreCredentials{
@@ -97,18 +111,39 @@ func TestRestoreToSendsCredentialsButNeverShowsThem(t *testing.T) {
 			ApplicationCertificate: []byte{1, 2, 3}, ApplicationCertificatePassword: "pfx-SECRET-pw",
 		},
 	}
-	_, err := c.Mailboxes.RestoreTo(t.Context(), "s1", "m1", ScopeItems("i1"), req)
-	require.ErrorIs(t, err, ErrOutcomeUnknown, "restoreTo is unsafe")
-	assert.Equal(t, int32(1), executed.Load(), "not sent again after a 502")
+	body, texts := sentOnceWithSecrets(t, "POST /v6"+mbPath+"/items/restoreTo", func(c *Client) error {
+		return first(c.Mailboxes.RestoreTo(t.Context(), "s1", "m1", ScopeItems("i1"), req))
+	})
 	assert.Equal(t, "Tr0ub4dor-SECRET", body["userPassword"], "the server gets the secret")
 	assert.Equal(t, "AQID", body["applicationCertificate"])
 	assert.Equal(t, "carol@contoso.com", body["mailbox"])
 	assert.Equal(t, true, body["markRestoredAsUnread"])
-	for _, text := range []string{err.Error(), logs.String(), fmtAll(req), fmtAll(*req.Credentials)} {
+	for _, text := range append(texts, fmtAll(req), fmtAll(*req.Credentials)) {
 		assert.NotContains(t, text, "Tr0ub4dor-SECRET")
 		assert.NotContains(t, text, "pfx-SECRET-pw")
 	}
-	assert.NotEmpty(t, logs.String())
+}
+
+func TestRestoreMailboxesSendsCredentialsButNeverShowsThem(t *testing.T) {
+	t.Parallel()
+	req := &RestoreMailboxesRequest{
+		Credentials:    &RestoreCredentials{UserName: "svc@contoso.com", UserPassword: "o365-SECRET-pw"},
+		OnPremises:     &OnPremisesCredentials{DomainName: "CONTOSO", UserName: "svc", Password: "onprem-SECRET-pw"},
+		SkipUnresolved: true,
+	}
+	body, texts := sentOnceWithSecrets(t, "POST /v6/RestoreSessions/s1/organization/mailboxes/restore", func(c *Client) error {
+		return first(c.Mailboxes.RestoreMailboxes(t.Context(), "s1", []string{"m1", "m2"}, req))
+	})
+	assert.Equal(t, []any{map[string]any{"id": "m1"}, map[string]any{"id": "m2"}}, body["mailboxes"])
+	assert.Equal(t, "svc@contoso.com", body["office365UserName"])
+	assert.Equal(t, "o365-SECRET-pw", body["office365UserPassword"], "the server gets the secrets")
+	assert.Equal(t, "onprem-SECRET-pw", body["onPremisesUserPassword"])
+	assert.Equal(t, "CONTOSO", body["domainName"])
+	assert.Equal(t, true, body["skipUnresolved"])
+	for _, text := range append(texts, fmtAll(req), fmtAll(*req.OnPremises)) {
+		assert.NotContains(t, text, "o365-SECRET-pw")
+		assert.NotContains(t, text, "onprem-SECRET-pw")
+	}
 }
 
 func TestSendIsUnsafeAndAcceptsEmptyAnswers(t *testing.T) {

@@ -133,5 +133,5 @@ func hangUp(w http.ResponseWriter) {
 }
 
 func fmtAll(v any) string {
-	return fmt.Sprintf("%v %+v %#v %s %q", v, v, v, v, v)
+	return fmt.Sprintf("%v %+v %#v %s %q %d %x %t %8.3f", v, v, v, v, v, v, v, v, v)
 }

@@ -222,6 +222,14 @@ var scenario = []step{
 		})
 		return e.notServed(err)
 	}},
+	{"Mailboxes.RestoreMailboxes", func(e *env) error {
+		_, err := e.admin.Mailboxes.RestoreMailboxes(e.ctx, e.session.ID, []string{e.mailbox.ID()}, &vb365.RestoreMailboxesRequest{
+			Credentials:    &vb365.RestoreCredentials{UserName: "restore@contoso.onmicrosoft.com", UserPassword: "x"},
+			OnPremises:     &vb365.OnPremisesCredentials{DomainName: "CONTOSO", UserName: "svc", Password: "y"},
+			SkipUnresolved: true, ChangedItems: true,
+		})
+		return e.notServed(err)
+	}},
 	{"Mailboxes.RestoreTo (items)", func(e *env) error { return e.restoreTo(e.scopeItems()) }},
 	{"Mailboxes.RestoreTo (item)", func(e *env) error { return e.restoreTo(e.scopeItem()) }},
 	{"Mailboxes.RestoreTo (folder)", func(e *env) error { return e.restoreTo(e.scopeFolder()) }},
