@@ -476,6 +476,19 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	}
 }
 
+// call sends r and returns its decoded answer. pathErr is the error of
+// building r's path, returned before anything is sent.
+func call[T any](ctx context.Context, c *Client, r *request, pathErr error) (*T, error) {
+	if pathErr != nil {
+		return nil, pathErr
+	}
+	out := new(T)
+	if err := c.do(ctx, r, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Response, error) {
 	var body any
 	if r.body != nil {

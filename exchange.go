@@ -108,15 +108,10 @@ func (s *RestoreSessionsService) openSession(ctx context.Context, op, path strin
 	if err != nil {
 		return nil, err
 	}
-	out := new(RestoreSession)
-	err = s.client.do(ctx, &request{
+	return call[RestoreSession](ctx, s.client, &request{
 		op: op, method: "POST", path: path, body: b, unsafe: true,
 		check: "list the restore sessions (RestoreSessions.All) to see whether one was opened",
-	}, out)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	}, nil)
 }
 
 // Scope says what an action applies to in a mailbox: some items, one item,
@@ -688,27 +683,13 @@ func (s *MailboxesService) send(ctx context.Context, op, path string, body []byt
 // GetItem returns one item of a mailbox.
 func (s *MailboxesService) GetItem(ctx context.Context, sessionID, mailboxID, itemID string) (*Item, error) {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items/{}", "sessionID", sessionID, "mailboxID", mailboxID, "itemID", itemID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(Item)
-	if err := s.client.do(ctx, &request{op: "Mailboxes.GetItem", method: "GET", path: path}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Item](ctx, s.client, &request{op: "Mailboxes.GetItem", method: "GET", path: path}, err)
 }
 
 // GetFolder returns one folder of a mailbox.
 func (s *MailboxesService) GetFolder(ctx context.Context, sessionID, mailboxID, folderID string) (*Folder, error) {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/folders/{}", "sessionID", sessionID, "mailboxID", mailboxID, "folderID", folderID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(Folder)
-	if err := s.client.do(ctx, &request{op: "Mailboxes.GetFolder", method: "GET", path: path}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Folder](ctx, s.client, &request{op: "Mailboxes.GetFolder", method: "GET", path: path}, err)
 }
 
 // SearchOptions narrows a search and selects its pages.

@@ -36,14 +36,7 @@ func (s *MailboxesService) All(ctx context.Context, sessionID string, opts *List
 // Get returns one mailbox of a restore session.
 func (s *MailboxesService) Get(ctx context.Context, sessionID, mailboxID string) (*Mailbox, error) {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}", "sessionID", sessionID, "mailboxID", mailboxID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(Mailbox)
-	if err := s.client.do(ctx, &request{op: "Mailboxes.Get", method: "GET", path: path}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Mailbox](ctx, s.client, &request{op: "Mailboxes.Get", method: "GET", path: path}, err)
 }
 
 // RootFolders is the FolderListOptions.ParentID that lists a mailbox's
@@ -187,13 +180,8 @@ func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailb
 	if err != nil {
 		return nil, err
 	}
-	out := new(RestoreResult)
-	err = s.client.do(ctx, &request{
+	return call[RestoreResult](ctx, s.client, &request{
 		op: "OperatorRestore", method: "POST", path: path, body: b, unsafe: true,
 		check: "read the restore session's events (RestoreSessions.Events) for this restore before sending it again",
-	}, out)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	}, nil)
 }

@@ -74,14 +74,7 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 // Get returns a restore session (GET /vN/RestoreSessions/{id}).
 func (s *RestoreSessionsService) Get(ctx context.Context, sessionID string) (*RestoreSession, error) {
 	path, err := idPath("/RestoreSessions/{}", "sessionID", sessionID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(RestoreSession)
-	if err := s.client.do(ctx, &request{op: "RestoreSessions.Get", method: "GET", path: path}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[RestoreSession](ctx, s.client, &request{op: "RestoreSessions.Get", method: "GET", path: path}, err)
 }
 
 // List returns one page of the restore sessions the credentials may see
@@ -122,14 +115,7 @@ func (s *RestoreSessionsService) Events(ctx context.Context, sessionID string, o
 // (GET /vN/RestoreSessions/{id}/Events/{eventId}).
 func (s *RestoreSessionsService) Event(ctx context.Context, sessionID, eventID string) (*RestoreSessionEvent, error) {
 	path, err := idPath("/RestoreSessions/{}/Events/{}", "sessionID", sessionID, "eventID", eventID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(RestoreSessionEvent)
-	if err := s.client.do(ctx, &request{op: "RestoreSessions.Event", method: "GET", path: path}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[RestoreSessionEvent](ctx, s.client, &request{op: "RestoreSessions.Event", method: "GET", path: path}, err)
 }
 
 // Statistics returns what the restores of a restore session did
@@ -139,14 +125,7 @@ func (s *RestoreSessionsService) Event(ctx context.Context, sessionID, eventID s
 // sending anything.
 func (s *RestoreSessionsService) Statistics(ctx context.Context, sessionID string) (*RestoreSessionStatistics, error) {
 	path, err := idPath("/RestoreSessions/{}/Statistics", "sessionID", sessionID)
-	if err != nil {
-		return nil, err
-	}
-	out := new(RestoreSessionStatistics)
-	if err := s.client.do(ctx, &request{op: "RestoreSessions.Statistics", method: "GET", path: path, since: V8}, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[RestoreSessionStatistics](ctx, s.client, &request{op: "RestoreSessions.Statistics", method: "GET", path: path, since: V8}, err)
 }
 
 // RestorePortalSettings returns how Restore Portal is set up
@@ -154,10 +133,5 @@ func (s *RestoreSessionsService) Statistics(ctx context.Context, sessionID strin
 // operator's program reads the application ID here before logging in to
 // Microsoft Entra.
 func (c *Client) RestorePortalSettings(ctx context.Context) (*RestorePortalSettings, error) {
-	out := new(RestorePortalSettings)
-	err := c.do(ctx, &request{op: "RestorePortalSettings", method: "GET", path: "/RestorePortalSettings", anonymous: true}, out)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[RestorePortalSettings](ctx, c, &request{op: "RestorePortalSettings", method: "GET", path: "/RestorePortalSettings", anonymous: true}, nil)
 }
