@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -168,12 +169,17 @@ func newAPIError(method, url string, status int, body []byte, secrets ...string)
 	return e
 }
 
-// redact replaces each secret in b with REDACTED. Secrets shorter than
-// four bytes are left: they would redact ordinary text.
+// redact replaces each secret in b with REDACTED, as it is and in the forms
+// a server may echo it in: JSON-escaped and form-encoded. Secrets shorter
+// than four bytes are left: they would redact ordinary text.
 func redact(b []byte, secrets []string) []byte {
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			b = bytes.ReplaceAll(b, []byte(s), []byte(redacted))
+		if len(s) < 4 {
+			continue
+		}
+		quoted, _ := json.Marshal(s) // escapes <, > and & too
+		for _, form := range []string{s, string(quoted[1 : len(quoted)-1]), url.QueryEscape(s)} {
+			b = bytes.ReplaceAll(b, []byte(form), []byte(redacted))
 		}
 	}
 	return b

@@ -388,3 +388,33 @@ func TestPageOfMaxPageSizeIsAccepted(t *testing.T) {
 	require.Len(t, p.Results, MaxPageSize)
 	assert.Equal(t, "last", p.Results[MaxPageSize-1].ID)
 }
+
+func TestPageClaimingAHugeLengthIsNotPreallocated(t *testing.T) {
+	// Not parallel: it measures the heap.
+	c, f := setup(t, WithRetry(0, 0, 0))
+	f.handle("GET /v6/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = rw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 209715200\r\n\r\n{\"results\":[]}")
+		_ = rw.Flush()
+	})
+	var err error
+	heap := allocated(func() { _, err = c.Mailboxes.List(t.Context(), "s1", &ListOptions{Limit: MaxPageSize}) })
+	assert.Error(t, err, "the body ends short of its length")
+	assert.Less(t, heap, uint64(16<<20), "a 200 MiB Content-Length is a claim, not an allocation")
+}
+
+func TestTrailingBytesAfterAPageAreNotATruncation(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, WithRetry(0, 0, 0))
+	f.handle("GET /v6/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"results":[]}}`)
+	})
+	_, err := c.Mailboxes.List(t.Context(), "s1", nil)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.ErrorContains(t, err, "invalid character")
+}

@@ -147,7 +147,9 @@ func maxPageBody(limit int) int64 {
 func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 	max := maxPageBody(w.limit)
 	buf := w.buf[:0]
-	if n := resp.ContentLength; n > int64(cap(buf)) && n <= max {
+	// Content-Length sizes the buffer up to a few MiB; a larger claim has
+	// to be backed by bytes as they come.
+	if n := min(resp.ContentLength, max, 4<<20); n > int64(cap(buf)) {
 		buf = make([]byte, 0, n+1)
 	}
 	var sc pageScan
@@ -155,7 +157,7 @@ func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		n, err := resp.Body.Read(buf[len(buf):min(int64(cap(buf)), max+1)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > max {
 			return errTooLarge(max)
@@ -180,7 +182,7 @@ func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 	w.Page = Page[T]{Results: items[:0]}
 	err := json.Unmarshal(buf, &w.Page)
 	var se *json.SyntaxError
-	if errors.As(err, &se) && se.Offset >= int64(len(buf)) {
+	if errors.As(err, &se) && se.Offset >= int64(len(buf)) && (sc.depth > 0 || sc.inString) {
 		return io.ErrUnexpectedEOF
 	}
 	return err
@@ -273,7 +275,8 @@ func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T]
 	if err := l.page(ctx, offset, limit, "", &w); err != nil {
 		return nil, err
 	}
-	return &w.Page, nil
+	p := w.Page // not &w.Page, which would keep the body's buffer
+	return &p, nil
 }
 
 // listAll walks a list page by page. It stops after yielding an error, and

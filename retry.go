@@ -28,8 +28,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if reason == "" {
 		return false, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return false, err
+	// An answer to be retried after the context ended gives the context's
+	// error; a failed attempt already carries it, with the request named.
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if err == nil {
+			return false, ctxErr
+		}
+		return false, nil
 	}
 	r.stage.Store(stageNone)
 	if c.debug {

@@ -264,6 +264,14 @@ func TestCancelEndsRetryWait(t *testing.T) {
 	_, err := c.RestoreSessions.Get(ctx, "s1") // would wait an hour without the cancel
 	assert.ErrorIs(t, err, context.Canceled)
 
+	// A call cancelled while its request is out names the request.
+	hctx, hcancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer hcancel()
+	f.handle("GET /v6/RestoreSessions/s2", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	_, err = c.RestoreSessions.Get(hctx, "s2")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorContains(t, err, "RestoreSessions.Get")
+
 	// An unsafe call cancelled while waiting to be re-sent after a 429 did
 	// not reach the server: its error is not "outcome unknown". The retry
 	// decision, which comes after the answer was read, cancels.
