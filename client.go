@@ -569,7 +569,7 @@ func errTooLarge(max int64) error {
 
 // decodeJSON decodes one object of at most maxObjectBody bytes.
 func decodeJSON(body io.Reader, out any) error {
-	dec := json.NewDecoder(&capped{r: body, left: maxObjectBody})
+	dec := json.NewDecoder(&capped{r: body, left: maxObjectBody, max: maxObjectBody})
 	if err := dec.Decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errEmptyAnswer
@@ -579,10 +579,11 @@ func decodeJSON(body io.Reader, out any) error {
 	return nil
 }
 
-// capped reads r and fails once more than left bytes have come.
+// capped reads r and fails once more than max bytes have come; left is
+// what remains of max.
 type capped struct {
-	r    io.Reader
-	left int64
+	r         io.Reader
+	left, max int64
 }
 
 func (c *capped) Read(p []byte) (int, error) {
@@ -591,7 +592,7 @@ func (c *capped) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	if c.left -= int64(n); c.left < 0 {
-		return n, errTooLarge(maxObjectBody)
+		return n, errTooLarge(c.max)
 	}
 	return n, err
 }

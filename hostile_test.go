@@ -418,3 +418,15 @@ func TestTrailingBytesAfterAPageAreNotATruncation(t *testing.T) {
 	assert.NotErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.ErrorContains(t, err, "invalid character")
 }
+
+func TestPageLongerThanItsSizeAllowsIsRefused(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, WithRetry(0, 0, 0))
+	f.handle("GET /v6/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"results":[{"id":"`+strings.Repeat("a", 2<<20)+`"}]}`)
+	})
+	_, err := c.Mailboxes.List(t.Context(), "s1", &ListOptions{Limit: 1})
+	assert.ErrorContains(t, err, "longer than 1114112 bytes", "1 MiB + 64 KiB for a page of one")
+	_, err = c.Mailboxes.List(t.Context(), "s1", &ListOptions{Limit: 100})
+	assert.NoError(t, err, "a page of 100 may hold 2 MiB")
+}

@@ -152,16 +152,14 @@ func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 	if n := min(resp.ContentLength, max, 4<<20); n > int64(cap(buf)) {
 		buf = make([]byte, 0, n+1)
 	}
+	body := capped{r: resp.Body, left: max, max: max}
 	var sc pageScan
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := resp.Body.Read(buf[len(buf):min(int64(cap(buf)), max+1)])
+		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > max {
-			return errTooLarge(max)
-		}
 		if !sc.scan(buf, MaxPageSize) {
 			return errTooManyResults
 		}
