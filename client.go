@@ -384,6 +384,13 @@ type request struct {
 	stream func(*http.Response) error
 	// rangeFrom, when positive, asks for the body from this byte on.
 	rangeFrom int64
+	// stall, for a download (stream set), is how long its body may send
+	// nothing before the attempt is broken off.
+	stall time.Duration
+	// secrets are values the request carries (passwords of restore
+	// credentials) that are redacted from errors should the server repeat
+	// them.
+	secrets []string
 	// stage is how far the current attempt of an unsafe call got.
 	stage atomic.Int32
 }

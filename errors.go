@@ -40,6 +40,19 @@ var (
 	// restore, read the restore session's events).
 	ErrOutcomeUnknown = errors.New("vb365: outcome unknown")
 
+	// ErrTimeout matches the error of an attempt that ran past
+	// WithRequestTimeout (no answer's headers in time, or an answer's body
+	// that sent nothing for as long), and of a download whose body sent
+	// nothing for DownloadOptions.StallTimeout. For an unsafe call the
+	// error matches ErrOutcomeUnknown too: the request may have arrived.
+	ErrTimeout = errors.New("vb365: timed out")
+
+	// ErrSessionStopped matches the error of a call in a restore session
+	// that the server has stopped (a session stops on its own after a
+	// while without calls, and when it is stopped by someone else). Open a
+	// new session.
+	ErrSessionStopped = errors.New("vb365: restore session stopped")
+
 	// ErrClosed is returned by calls on a client after Close.
 	ErrClosed = errors.New("vb365: client closed")
 
