@@ -2,6 +2,7 @@ package vb365
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,20 +43,21 @@ func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`
 
 // grant logs in at POST /vN/token with grant_type=password or operator, then
 // renews with grant_type=refresh_token and the newest refresh token. A
-// refused refresh falls back to a fresh login. Its fetch runs under the
-// token cache's lock, so it needs none of its own.
+// refused refresh falls back to a fresh login. Its fetch runs in the token
+// cache's one login at a time, so it needs no lock of its own.
 type grant struct {
-	c       *Client
-	kind    string // "password" or "operator"
-	user    string // username, or the operator's client_id
-	secret  Secret // password, or the operator's assertion
-	refresh Secret // the newest refresh token
+	c         *Client
+	kind      string                                    // "password" or "operator"
+	user      string                                    // username, or the operator's client_id
+	secret    Secret                                    // the password
+	assertion func(ctx context.Context) (string, error) // the operator's assertion, fresh for each login
+	refresh   Secret                                    // the newest refresh token
 }
 
 func (g *grant) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if g.refresh != "" {
 		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {string(g.refresh)}}
-		tok, err := g.request(ctx, "refresh_token", form)
+		tok, err := g.request(ctx, "refresh_token", form, string(g.refresh))
 		if err == nil {
 			return tok, nil
 		}
@@ -67,11 +70,18 @@ func (g *grant) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if g.kind == "password" {
 		form.Set("username", g.user)
 		form.Set("password", string(g.secret))
-	} else {
-		form.Set("client_id", g.user)
-		form.Set("assertion", string(g.secret))
+		return g.request(ctx, g.kind, form, string(g.secret))
 	}
-	return g.request(ctx, g.kind, form)
+	assertion, err := g.assertion(ctx)
+	switch {
+	case err != nil:
+		return nil, &loginError{grant: g.kind, err: &wrapped{msg: "getting the assertion: " + err.Error(), err: err}}
+	case assertion == "":
+		return nil, &loginError{grant: g.kind, err: errors.New("the assertion source returned an empty assertion")}
+	}
+	form.Set("client_id", g.user)
+	form.Set("assertion", assertion)
+	return g.request(ctx, g.kind, form, assertion)
 }
 
 // tokenResponse is OAuthTokenResponse.
@@ -82,9 +92,16 @@ type tokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in"`
 }
 
-// request sends one token request. It is never re-sent: a login that failed
-// is reported, not repeated.
-func (g *grant) request(ctx context.Context, grantType string, form url.Values) (*oauth2.Token, error) {
+// maxTokenLifetime caps expires_in: a larger one (or one past what a
+// time.Duration holds) is taken as this.
+const maxTokenLifetime = 365 * 24 * time.Hour
+
+// request sends one token request; secret is the grant's secret, kept out
+// of errors. A login the server turned away unread (429, or 503 with
+// Retry-After: VB365 throttles its token endpoint) is sent again after the
+// wait it asks for, within WithRetry's limits. Any other failed login is
+// reported, never sent again.
+func (g *grant) request(ctx context.Context, grantType string, form url.Values, secret string) (*oauth2.Token, error) {
 	c := g.c
 	a, err := c.apiBase(ctx)
 	if err != nil {
@@ -95,10 +112,38 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 		form.Set("disable_antiforgery_token", "true")
 	}
 	tokenURL := a.base + "/token"
-	ctx = context.WithValue(ctx, callKey{}, loginCall) // never sent twice
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	ctx = context.WithValue(ctx, callKey{}, loginCall) // never replayed by the transport
+	body := form.Encode()
+	var timer *time.Timer
+	for attempt := 0; ; attempt++ {
+		tok, wait, err := g.send(ctx, attempt, tokenURL, grantType, body, secret)
+		if wait < 0 || attempt >= c.retry.RetryMax {
+			return tok, err
+		}
+		if c.debug {
+			c.logger.DebugContext(ctx, "vb365 token request throttled: sending it again", "grant_type", grantType, "wait", wait)
+		}
+		if timer == nil {
+			timer = time.NewTimer(wait)
+			defer timer.Stop()
+		} else {
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, &loginError{grant: grantType, err: err}
+		case <-timer.C:
+		}
+	}
+}
+
+// send makes one attempt of a token request. wait is how long to wait
+// before sending it again, or negative when it must not be sent again.
+func (g *grant) send(ctx context.Context, attempt int, tokenURL, grantType, body, secret string) (*oauth2.Token, time.Duration, error) {
+	c := g.c
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(body))
 	if err != nil {
-		return nil, &loginError{grant: grantType, err: err}
+		return nil, -1, &loginError{grant: grantType, err: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -112,23 +157,23 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 		if errors.As(err, &ue) {
 			err = &wrapped{msg: "POST " + tokenURL + ": " + ue.Err.Error(), err: ue.Err}
 		}
-		return nil, &loginError{grant: grantType, err: err}
+		return nil, -1, &loginError{grant: grantType, err: err}
 	}
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := newAPIError(http.MethodPost, tokenURL, resp.StatusCode, body, string(g.secret), string(g.refresh))
+		raw := readErrorBody(resp.Body)
+		apiErr := newAPIError(http.MethodPost, tokenURL, resp.StatusCode, raw, secret, string(g.refresh))
 		// 400 (invalid_grant) and 401 are refusals of the credentials.
 		refused := resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized
-		return nil, &loginError{grant: grantType, refused: refused, err: apiErr}
+		return nil, throttled(resp, raw, attempt, c.retry.RetryWaitMin, c.retry.RetryWaitMax), &loginError{grant: grantType, refused: refused, err: apiErr}
 	}
 	// The server declares the answer as */*; it is JSON whatever it says.
 	var tr tokenResponse
 	if err := decodeJSON(resp.Body, &tr); err != nil {
-		return nil, &loginError{grant: grantType, err: &wrapped{msg: "reading the token answer: " + err.Error(), err: err}}
+		return nil, -1, &loginError{grant: grantType, err: &wrapped{msg: "reading the token answer: " + err.Error(), err: err}}
 	}
 	if tr.AccessToken == "" {
-		return nil, &loginError{grant: grantType, err: errors.New("the token answer has no access_token")}
+		return nil, -1, &loginError{grant: grantType, err: errors.New("the token answer has no access_token")}
 	}
 	if tr.RefreshToken != "" {
 		g.refresh = Secret(tr.RefreshToken)
@@ -138,12 +183,62 @@ func (g *grant) request(ctx context.Context, grantType string, form url.Values) 
 	// ".expires" would carry the server's clock, and any skew with it.
 	// Without expires_in the token is used until a 401.
 	if tr.ExpiresIn > 0 {
-		tok.Expiry = c.now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+		lifetime := maxTokenLifetime
+		if tr.ExpiresIn < int64(maxTokenLifetime/time.Second) {
+			lifetime = time.Duration(tr.ExpiresIn) * time.Second
+		}
+		tok.Expiry = c.now().Add(lifetime)
 	}
 	if c.debug {
 		c.logger.DebugContext(ctx, "vb365 token obtained", "grant_type", grantType, "expires_in", tr.ExpiresIn)
 	}
-	return tok, nil
+	return tok, -1, nil
+}
+
+// throttled says how long to wait before sending again a token request that
+// the server turned away unread: a 429, or a 503 with Retry-After. The wait
+// is what the server asks for (a Retry-After header, or a "retryAfter" in
+// the body, as Veeam's other REST servers send it), or else a back-off; it
+// is negative when the request must not be sent again, also when the server
+// asks for a wait past maxWait.
+func throttled(resp *http.Response, body []byte, attempt int, minWait, maxWait time.Duration) time.Duration {
+	ra, hasRA := retryAfter(resp)
+	if !hasRA {
+		ra, hasRA = bodyRetryAfter(body)
+	}
+	switch {
+	case resp.StatusCode != http.StatusTooManyRequests && (resp.StatusCode != http.StatusServiceUnavailable || !hasRA):
+		return -1
+	case hasRA && ra > maxWait:
+		return -1
+	case hasRA:
+		return ra
+	}
+	return backoff(minWait, maxWait, attempt, nil)
+}
+
+// bodyRetryAfter reads {"errors":[{"retryAfter":seconds}]} or
+// {"retryAfter":seconds}.
+func bodyRetryAfter(body []byte) (time.Duration, bool) {
+	var hint struct {
+		RetryAfter *float64 `json:"retryAfter"`
+		Errors     []struct {
+			RetryAfter *float64 `json:"retryAfter"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &hint) != nil {
+		return 0, false
+	}
+	s := hint.RetryAfter
+	for _, e := range hint.Errors {
+		if s == nil {
+			s = e.RetryAfter
+		}
+	}
+	if s == nil || *s < 0 || *s > 24*3600 {
+		return 0, false
+	}
+	return time.Duration(*s * float64(time.Second)), true
 }
 
 // cachedToken is a token ready to send.
@@ -153,41 +248,86 @@ type cachedToken struct {
 }
 
 // tokenCache hands out the current token and gets a new one when it is due,
-// with one token request however many calls are waiting for it. It is
-// x/oauth2's ReuseTokenSourceWithExpiry plus what that lacks: dropping the
-// one token a 401 refused, and waits that the caller's context can end.
+// with one login however many calls are waiting for it. It is x/oauth2's
+// ReuseTokenSourceWithExpiry plus what that lacks: dropping the one token a
+// 401 refused, waits that the caller's context can end, and logins that go
+// on when the caller who started them gives up, so that their tokens (a
+// rotated refresh token above all) are kept for the next call.
 type tokenCache struct {
-	fetch  func(context.Context) (*oauth2.Token, error)
-	now    func() time.Time
-	cur    atomic.Pointer[cachedToken]
-	sem    chan struct{} // a lock that a context can give up waiting for
-	closed bool          // under sem: no more tokens
+	fetch func(context.Context) (*oauth2.Token, error)
+	now   func() time.Time
+	cur   atomic.Pointer[cachedToken]
+	life  context.Context    // ends when the cache is closed
+	end   context.CancelFunc // ends life: cancels a login under way
+
+	mu     sync.Mutex
+	flight *login // the login under way, or nil
+	closed bool   // no more tokens
+}
+
+// login is one run of fetch; done is closed when tok or err is set.
+type login struct {
+	done chan struct{}
+	tok  *cachedToken
+	err  error
 }
 
 func newTokenCache(fetch func(context.Context) (*oauth2.Token, error), now func() time.Time) *tokenCache {
-	return &tokenCache{fetch: fetch, now: now, sem: make(chan struct{}, 1)}
+	life, end := context.WithCancel(context.Background())
+	return &tokenCache{fetch: fetch, now: now, life: life, end: end}
 }
 
 func (tc *tokenCache) valid(t *cachedToken) bool {
 	return t != nil && (t.renew.IsZero() || tc.now().Before(t.renew))
 }
 
+// token returns the current token, or waits for a new one until ctx ends.
+// A login runs on a context of its own, with ctx's values but not its end:
+// each of its attempts is bounded by WithRequestTimeout, and Close ends it.
 func (tc *tokenCache) token(ctx context.Context) (*cachedToken, error) {
 	if t := tc.cur.Load(); tc.valid(t) {
 		return t, nil
 	}
-	select {
-	case tc.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-tc.sem }()
+	tc.mu.Lock()
 	if tc.closed {
+		tc.mu.Unlock()
 		return nil, ErrClosed
 	}
 	if t := tc.cur.Load(); tc.valid(t) {
+		tc.mu.Unlock()
 		return t, nil
 	}
+	l := tc.flight
+	if l == nil {
+		l = &login{done: make(chan struct{})}
+		tc.flight = l
+		go tc.run(context.WithoutCancel(ctx), l)
+	}
+	tc.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.tok, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (tc *tokenCache) run(ctx context.Context, l *login) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(tc.life, cancel)
+	l.tok, l.err = tc.get(ctx)
+	stop()
+	cancel()
+	if l.err == nil {
+		tc.cur.Store(l.tok)
+	}
+	tc.mu.Lock()
+	tc.flight = nil
+	tc.mu.Unlock()
+	close(l.done)
+}
+
+func (tc *tokenCache) get(ctx context.Context) (*cachedToken, error) {
 	tok, err := tc.fetch(ctx)
 	if err != nil {
 		return nil, err
@@ -199,7 +339,6 @@ func (tc *tokenCache) token(ctx context.Context) (*cachedToken, error) {
 	if !tok.Expiry.IsZero() {
 		t.renew = tok.Expiry.Add(-renewEarly(tok.Expiry.Sub(tc.now())))
 	}
-	tc.cur.Store(t)
 	return t, nil
 }
 
@@ -211,15 +350,21 @@ func renewEarly(lifetime time.Duration) time.Duration {
 }
 
 // close hands out no more tokens and returns the current one, after any
-// login under way has ended.
+// login under way has ended. When ctx ends first, the login is cancelled
+// and close returns ctx's error.
 func (tc *tokenCache) close(ctx context.Context) (*cachedToken, error) {
-	select {
-	case tc.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-tc.sem }()
+	tc.mu.Lock()
 	tc.closed = true
+	l := tc.flight
+	tc.mu.Unlock()
+	defer tc.end()
+	if l != nil {
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	return tc.cur.Swap(nil), nil
 }
 

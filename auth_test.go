@@ -226,19 +226,27 @@ func TestTokenSourceOption(t *testing.T) {
 
 func TestTokenWaitEndsWithContext(t *testing.T) {
 	t.Parallel()
-	block := make(chan struct{})
+	block, started := make(chan struct{}), make(chan struct{})
 	tc := newTokenCache(func(ctx context.Context) (*oauth2.Token, error) {
+		close(started)
 		<-block
 		return &oauth2.Token{AccessToken: "a"}, nil
 	}, time.Now)
-	go func() { _, _ = tc.token(context.Background()) }()
-	// Wait until the first caller holds the lock.
-	require.Eventually(t, func() bool { return len(tc.sem) == 1 }, time.Second, time.Millisecond)
+	first, cancelFirst := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { _, err := tc.token(first); done <- err }()
+	<-started
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := tc.token(ctx)
 	assert.True(t, errors.Is(err, context.Canceled))
+	cancelFirst()
+	assert.ErrorIs(t, <-done, context.Canceled, "the caller who started the login may give up too")
 	close(block)
+	// The login went on without its callers, and its token is kept.
+	tok, err := tc.token(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer a", tok.header)
 }
 
 func TestSecretNeverPrints(t *testing.T) {

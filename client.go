@@ -65,6 +65,9 @@ const (
 	DefaultPageSize = 500
 	// MaxPageSize is the largest page the server serves.
 	MaxPageSize = 10000
+	// DefaultRequestTimeout bounds each attempt of a call or a login (see
+	// WithRequestTimeout).
+	DefaultRequestTimeout = 2 * time.Minute
 )
 
 // maxResponseBody bounds a successful JSON answer: a page of MaxPageSize
@@ -121,6 +124,8 @@ type settings struct {
 	maxWait    time.Duration
 	logger     *slog.Logger
 	userAgent  string
+	timeout    time.Duration
+	allowHTTP  bool
 }
 
 // WithPassword logs in with grant_type=password, as an administrator, and
@@ -142,18 +147,70 @@ func WithPassword(username, password string) Option {
 // WithOperator logs in as a restore operator with grant_type=operator.
 // clientID is "<userObjectId>.<tenantId>" (the operator's Microsoft Entra
 // object ID and tenant ID); assertion is the operator's Microsoft access
-// token for the Restore Portal application (see RestorePortalSettings). The
-// token is renewed with grant_type=refresh_token.
+// token for the Restore Portal application (see RestorePortalSettings),
+// sent as it is. The token is renewed with grant_type=refresh_token.
+//
+// The Microsoft token behind an assertion lives about an hour, and a new
+// login is needed whenever the server refuses a refresh: a program that runs
+// longer should use WithOperatorSource.
 func WithOperator(clientID, assertion string) Option {
+	return func(s *settings) error {
+		if assertion == "" {
+			return invalidArg("assertion", "must not be empty")
+		}
+		return WithOperatorSource(clientID, func(context.Context) (string, error) { return assertion, nil })(s)
+	}
+}
+
+// WithOperatorSource logs in as a restore operator, as WithOperator, with
+// an assertion that assertion fetches fresh for every new login: the first
+// one, and each one after the server refused a refresh. A service that runs
+// for days gets a new Microsoft token from its identity library there (an
+// MSAL token cache, say). The string is sent as it is: a bare access token
+// or a whole token response as JSON, as the server is set up to take.
+// assertion runs on the login's context, never at the same time as
+// itself; an error from it fails the login, and the call that waited for it.
+func WithOperatorSource(clientID string, assertion func(ctx context.Context) (string, error)) Option {
 	return func(s *settings) error {
 		if strings.TrimSpace(clientID) == "" {
 			return invalidArg("clientID", "must not be empty")
 		}
-		if assertion == "" {
-			return invalidArg("assertion", "must not be empty")
+		if assertion == nil {
+			return invalidArg("assertion", "must not be nil")
 		}
 		s.creds++
-		s.grant = &grant{kind: "operator", user: clientID, secret: Secret(assertion)}
+		s.grant = &grant{kind: "operator", user: clientID, assertion: assertion}
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each attempt of an API call or a login: from
+// sending the request until the answer's headers have arrived; the answer's
+// body may then send nothing for as long before the attempt is broken off.
+// An attempt that runs out fails with an error matching ErrTimeout: a read
+// is then retried as after any other failure, and an unsafe call returns an
+// error matching ErrOutcomeUnknown too. The default is
+// DefaultRequestTimeout; 0 turns the bound off, leaving the calls to the
+// caller's context. Downloads wait for their first byte without this bound
+// (a PST is built before it is sent), and are bounded by
+// DownloadOptions.StallTimeout instead.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return invalidArg("d", "must not be negative")
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
+// WithAllowHTTP allows plain http to a host that is not loopback. Without
+// it NewClient refuses an http URL whose host is not in 127.0.0.0/8, ::1 or
+// "localhost" when credentials are given: passwords, assertions and tokens
+// would travel in clear.
+func WithAllowHTTP() Option {
+	return func(s *settings) error {
+		s.allowHTTP = true
 		return nil
 	}
 }
@@ -270,6 +327,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 		minWait:    DefaultMinRetryWait,
 		maxWait:    DefaultMaxRetryWait,
 		userAgent:  "vb365-go/" + Version,
+		timeout:    DefaultRequestTimeout,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -282,6 +340,9 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	host, err := parseServerURL(serverURL)
 	if err != nil {
 		return nil, err
+	}
+	if s.creds > 0 && !s.allowHTTP && strings.HasPrefix(host, "http:") && !isLoopback(host) {
+		return nil, invalidArg("serverURL", "is plain http to a host that is not loopback: the credentials would travel in clear; use https, or WithAllowHTTP")
 	}
 	if s.creds > 1 {
 		return nil, invalidArg("opts", "only one of WithPassword, WithOperator and WithTokenSource may be given")
@@ -304,6 +365,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	} else {
 		c.hc = guardedClient(c.hc)
 	}
+	c.hc.Transport = &bounded{base: c.hc.Transport, timeout: s.timeout}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -346,6 +408,21 @@ func (c *Client) APIVersion() APIVersion {
 		return a.version
 	}
 	return Auto
+}
+
+// isLoopback reports whether host ("scheme://host:port") names this
+// machine: "localhost", 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	u, err := url.Parse(host)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func parseServerURL(serverURL string) (string, error) {
@@ -391,8 +468,34 @@ type request struct {
 	// credentials) that are redacted from errors should the server repeat
 	// them.
 	secrets []string
+	// vcheck, when set, refuses the call for the API version the client
+	// speaks, once it is known (Auto asks the server first).
+	vcheck func(APIVersion) error
 	// stage is how far the current attempt of an unsafe call got.
 	stage atomic.Int32
+	// attempts counts the call's attempts for the retry policy, and
+	// sessionChecked is set once the state of the call's restore session
+	// was looked at (checkSession); do resets both.
+	attempts       int
+	sessionChecked bool
+}
+
+// sessionID returns the ID of the restore session whose data r reads or
+// acts on (a path under /RestoreSessions/{id}/organization), or "".
+func (r *request) sessionID() string {
+	rest, ok := strings.CutPrefix(r.path, "/RestoreSessions/")
+	if !ok {
+		return ""
+	}
+	id, tail, ok := strings.Cut(rest, "/")
+	if !ok || !strings.HasPrefix(tail, "organization") {
+		return ""
+	}
+	id, err := url.PathUnescape(id)
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // Stages of an attempt, as net/http's trace reports them.
@@ -443,6 +546,11 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	if r.since != "" && a.version < r.since {
 		return fmt.Errorf("vb365: %s needs API %s or later; the server is spoken to in %s: %w", r.op, r.since, a.version, errors.ErrUnsupported)
 	}
+	if r.vcheck != nil {
+		if err := r.vcheck(a.version); err != nil {
+			return err
+		}
+	}
 	r.url = a.base + r.path
 	u, q := r.url, r.query
 	if r.vquery != nil {
@@ -451,6 +559,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	if q != "" {
 		u += "?" + q
 	}
+	r.attempts, r.sessionChecked = 0, false
 	ctx = context.WithValue(ctx, callKey{}, r)
 	if r.unsafe {
 		ctx = r.traced(ctx)
@@ -534,7 +643,7 @@ var jsonHeader = []string{"application/json"}
 func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, out any, auth string) error {
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		body := readErrorBody(resp.Body)
 		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, strings.TrimPrefix(auth, "Bearer "))
 		if r.unsafe && mayHaveActed(resp) {
 			return c.outcomeUnknown(ctx, r, apiErr)
@@ -679,13 +788,6 @@ func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt i
 		op = r.op
 	}
 	c.logger.DebugContext(req.Context(), "vb365 request", "op", op, "method", req.Method, "path", req.URL.Path, "attempt", attempt+1)
-}
-
-// drain reads what is left of a body, within reason, so that the connection
-// can be reused, and closes it.
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	_ = body.Close()
 }
 
 func quote(s string) string {

@@ -327,3 +327,38 @@ func (e *loginError) Unwrap() []error {
 	}
 	return []error{e.err}
 }
+
+// SessionStoppedError is the error of a call in a restore session that the
+// server has stopped: the server answers such calls 500, and the SDK looks
+// at the session's state before it would send the call again. It matches
+// ErrSessionStopped, and through Unwrap the server's answer (an *APIError).
+type SessionStoppedError struct {
+	// SessionID is the restore session's ID.
+	SessionID string
+	// State and Result are the session's, as the server reported them.
+	State  SessionState
+	Result SessionResult
+	// Err is the call's error, an *APIError for the 500 answer.
+	Err error
+}
+
+// Error implements error.
+func (e *SessionStoppedError) Error() string {
+	msg := "vb365: restore session " + quote(e.SessionID) + " is " + string(e.State)
+	if e.Result != "" {
+		msg += " (" + string(e.Result) + ")"
+	}
+	msg += ": the server stops idle sessions; open a new one"
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns ErrSessionStopped and the call's error.
+func (e *SessionStoppedError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrSessionStopped}
+	}
+	return []error{ErrSessionStopped, e.Err}
+}

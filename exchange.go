@@ -72,7 +72,7 @@ func (s *RestoreSessionsService) explore(ctx context.Context, op, path string, r
 	if err != nil {
 		return nil, err
 	}
-	return s.openSession(ctx, op, path, body)
+	return s.openSession(ctx, op, path, body, req.RepositoryID)
 }
 
 // exploreFields checks and encodes what every explore request has;
@@ -85,8 +85,8 @@ func (s *RestoreSessionsService) exploreFields(req *ExploreRequest, repository b
 		if err := checkID("req.RepositoryID", req.RepositoryID); err != nil {
 			return exploreBody{}, err
 		}
-		if v := s.client.APIVersion(); !repository || v != V8 {
-			return exploreBody{}, invalidArg("req.RepositoryID", "is sent with WithAPIVersion(V8) only, by OperatorExplore and ExploreOrganization; the client speaks "+string(v))
+		if !repository {
+			return exploreBody{}, invalidArg("req.RepositoryID", "is sent by OperatorExplore and ExploreOrganization only, on v8")
 		}
 	}
 	body := exploreBody{
@@ -103,15 +103,27 @@ func (s *RestoreSessionsService) exploreFields(req *ExploreRequest, repository b
 }
 
 // openSession sends an explore request and returns the session it opened.
-func (s *RestoreSessionsService) openSession(ctx context.Context, op, path string, body any) (*RestoreSession, error) {
+// repositoryID is the body's repositoryId, which only v8 takes.
+func (s *RestoreSessionsService) openSession(ctx context.Context, op, path string, body any, repositoryID string) (*RestoreSession, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	return call[RestoreSession](ctx, s.client, &request{
+	r := &request{
 		op: op, method: "POST", path: path, body: b, unsafe: true,
 		check: "list the restore sessions (RestoreSessions.All) to see whether one was opened",
-	}, nil)
+	}
+	if repositoryID != "" {
+		// Checked once the version is known: with Auto, after the server
+		// was asked.
+		r.vcheck = func(v APIVersion) error {
+			if v != V8 {
+				return invalidArg("req.RepositoryID", "is sent on v8 only; the client speaks "+string(v))
+			}
+			return nil
+		}
+	}
+	return call[RestoreSession](ctx, s.client, r, nil)
 }
 
 // Scope says what an action applies to in a mailbox: some items, one item,

@@ -158,9 +158,9 @@ func TestUnsafeAdminActionsUnderFaults(t *testing.T) {
 	assert.Equal(t, 1, srv.ActionCount(vb365test.ActionSendToDefaultAddress))
 	assert.Equal(t, 1, srv.ActionCount(vb365test.ActionRestoreTo))
 
-	// An export is re-requestable: a 500 is retried, a cut is resumed.
+	// An export is re-requestable: a 502 is retried, a cut is resumed.
 	srv.SetExportSize(3 << 20)
-	srv.InjectFault(vb365test.RouteExportToPst, vb365test.Respond(500, `{"message":"busy"}`), vb365test.DropAfterBytes(1<<20))
+	srv.InjectFault(vb365test.RouteExportToPst, vb365test.Respond(502, `{"message":"busy"}`), vb365test.DropAfterBytes(1<<20))
 	var got bytes.Buffer
 	d, err := c.Mailboxes.ExportToPST(t.Context(), sid, alice.ID(), vb365.ScopeMailbox(), &got, nil)
 	require.NoError(t, err)

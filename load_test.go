@@ -80,7 +80,7 @@ func runLoad(ctx context.Context, tb testing.TB, calls, goroutines, expiries int
 		expiries:        expiries,
 		tokenRequests:   srv.TokenRequests(),
 		connections:     srv.ConnectionsOpened(),
-		maxConnsPerHost: c.hc.Transport.(*http.Transport).MaxConnsPerHost,
+		maxConnsPerHost: c.hc.Transport.(*bounded).base.(*http.Transport).MaxConnsPerHost,
 	}
 	if p := firstErr.Load(); p != nil {
 		run.firstErr = *p

@@ -68,7 +68,7 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 		return nil, err
 	}
 	body := operatorExploreBody{exploreBody: common, Scope: req.Scope, Reason: req.Reason}
-	return s.openSession(ctx, "OperatorExplore", "/Organization/OperatorExplore", body)
+	return s.openSession(ctx, "OperatorExplore", "/Organization/OperatorExplore", body, req.RepositoryID)
 }
 
 // Get returns a restore session (GET /vN/RestoreSessions/{id}).

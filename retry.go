@@ -21,11 +21,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if r == nil {
 		return false, nil
 	}
-	reason := retryReason(r.unsafe, resp, err, c.maxWait)
+	reason := retryReason(r, resp, err, c.maxWait)
 	if reason == "" && err != nil && r.unsafe && !isCertError(err) && r.notSent(err) {
 		reason = "request not sent"
 	}
-	if reason == "" {
+	if r.attempts++; reason == "" || r.attempts > c.retry.RetryMax {
+		// The last attempt's answer becomes the call's.
 		return false, nil
 	}
 	// An answer to be retried after the context ended gives the context's
@@ -36,20 +37,55 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		return false, nil
 	}
+	if resp != nil && resp.StatusCode == http.StatusInternalServerError {
+		if err := c.checkSession(ctx, r, resp); err != nil {
+			return false, err
+		}
+	}
 	r.stage.Store(stageNone)
 	if c.debug {
 		c.logger.DebugContext(ctx, "vb365 retry", "op", r.op, "reason", reason)
 	}
+	if resp != nil {
+		// Read what has come of the answer, and no more: retryablehttp
+		// would wait for a body that stalls.
+		drain(resp.Body)
+	}
 	return true, nil
 }
 
-// retryReason names why an attempt is sent again, or returns "" when it is
-// not. Safe calls are re-sent after connection errors and 408, 429, 500,
-// 502, 503 and 504. Unsafe calls are re-sent only when the server provably
-// did not act: no connection was made (checkRetry also asks the attempt's
+// checkSession looks once at the state of the restore session of a call in
+// it that answered 500, before the call is sent again: the server answers
+// 500 in a session it has stopped (sessions stop on their own when idle),
+// and sending the call again would only get more of them. It returns an
+// error matching ErrSessionStopped when the session is stopped.
+func (c *Client) checkSession(ctx context.Context, r *request, resp *http.Response) error {
+	id := r.sessionID()
+	if id == "" || r.sessionChecked {
+		return nil
+	}
+	r.sessionChecked = true
+	s, err := c.RestoreSessions.Get(ctx, id)
+	if err != nil || s.State != SessionStateStopped {
+		return nil
+	}
+	body := readErrorBody(resp.Body)
+	drain(resp.Body)
+	return &SessionStoppedError{SessionID: id, State: s.State, Result: s.Result,
+		Err: newAPIError(r.method, r.url, resp.StatusCode, body, r.secrets...)}
+}
+
+// retryReason names why an attempt of r is sent again, or returns "" when
+// it is not. Safe calls are re-sent after connection errors and 408, 429,
+// 500, 502, 503 and 504. Downloads (exports and saves) are too, but for 408
+// and 500: the server builds the file before it answers, and its 500 is a
+// verdict (most often: no 64-bit Outlook on the server) that comes again on
+// every attempt. Unsafe calls are re-sent only when the server provably did
+// not act: no connection was made (checkRetry also asks the attempt's
 // trace), or it answered 408, 429, or 503 with Retry-After. No call waits
 // longer than maxWait for a Retry-After.
-func retryReason(unsafe bool, resp *http.Response, err error, maxWait time.Duration) string {
+func retryReason(r *request, resp *http.Response, err error, maxWait time.Duration) string {
+	unsafe, download := r.unsafe, r.stream != nil
 	if err != nil {
 		switch {
 		case isDialError(err):
@@ -64,8 +100,12 @@ func retryReason(unsafe bool, resp *http.Response, err error, maxWait time.Durat
 		return ""
 	}
 	switch code := resp.StatusCode; code {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests:
-		return strconv.Itoa(code)
+	case http.StatusRequestTimeout:
+		if !download {
+			return "408"
+		}
+	case http.StatusTooManyRequests:
+		return "429"
 	case http.StatusServiceUnavailable:
 		if hasRA {
 			return "503 with Retry-After"
@@ -73,7 +113,11 @@ func retryReason(unsafe bool, resp *http.Response, err error, maxWait time.Durat
 		if !unsafe {
 			return "503"
 		}
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError:
+		if !unsafe && !download {
+			return "500"
+		}
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		if !unsafe {
 			return strconv.Itoa(code)
 		}

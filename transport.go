@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 )
 
 // defaultHTTPClient is the SDK's own client. It speaks HTTP/1.1: an HTTP/2
@@ -96,4 +98,190 @@ var loginCall = &request{op: "login", unsafe: true}
 func sendOnce(ctx context.Context) bool {
 	r, _ := ctx.Value(callKey{}).(*request)
 	return r != nil && r.unsafe
+}
+
+// bounded is the top layer of the client's transport: it bounds each
+// attempt of a call, a login or a logout. An attempt waits at most timeout
+// for its answer's headers, and its body may then send nothing for as
+// long; a download waits for its headers as long as the caller's context
+// allows (a PST is built before its first byte) and its body is bounded by
+// the request's stall instead. A bound that runs out cancels the attempt
+// alone, never the caller's context, and the attempt's error matches
+// ErrTimeout.
+type bounded struct {
+	base    http.RoundTripper
+	timeout time.Duration // 0: no bound
+}
+
+// RoundTrip implements http.RoundTripper.
+func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
+	headers, stall := b.timeout, b.timeout
+	if r, _ := req.Context().Value(callKey{}).(*request); r != nil && r.stream != nil {
+		headers, stall = 0, r.stall
+	}
+	if headers <= 0 && stall <= 0 {
+		return b.base.RoundTrip(req)
+	}
+	ctx, cancel := context.WithCancelCause(req.Context())
+	w := &watch{cancel: cancel}
+	w.timer = time.AfterFunc(time.Hour, w.fire)
+	w.timer.Stop()
+	if headers > 0 {
+		w.arm(headers, "no answer")
+	}
+	resp, err := b.base.RoundTrip(req.WithContext(ctx))
+	if !w.disarm() {
+		// The bound ran out as the answer came: the attempt is cancelled.
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return nil, w.err()
+	}
+	if err != nil {
+		cancel(nil)
+		return nil, err
+	}
+	resp.Body = &watchedBody{ReadCloser: resp.Body, w: w, stall: max(stall, 0)}
+	return resp, nil
+}
+
+// CloseIdleConnections closes the idle connections of the transport below.
+func (b *bounded) CloseIdleConnections() {
+	if ci, ok := b.base.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// watch cancels one attempt when what it waits for does not come within
+// its bound. One timer serves every wait of the attempt; a firing that
+// comes late, after the watch was armed again, finds the new deadline
+// ahead and does nothing.
+type watch struct {
+	timer  *time.Timer
+	cancel context.CancelCauseFunc
+
+	mu       sync.Mutex
+	armed    bool
+	fired    bool
+	deadline time.Time
+	bound    time.Duration // the bound of the current wait
+	what     string        // what did not come in time
+}
+
+// arm starts a wait of at most d for what.
+func (w *watch) arm(d time.Duration, what string) {
+	w.mu.Lock()
+	w.armed, w.deadline, w.bound, w.what = true, time.Now().Add(d), d, what
+	w.mu.Unlock()
+	w.timer.Reset(d)
+}
+
+// disarm ends the wait and reports whether it ended in time.
+func (w *watch) disarm() bool {
+	w.timer.Stop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.armed = false
+	return !w.fired
+}
+
+func (w *watch) fire() {
+	w.mu.Lock()
+	if !w.armed || w.fired || time.Now().Before(w.deadline) {
+		w.mu.Unlock()
+		return
+	}
+	w.fired = true
+	err := &timeoutError{what: w.what, bound: w.bound}
+	w.mu.Unlock()
+	w.cancel(err)
+}
+
+// err is the error of a wait that did not end in time.
+func (w *watch) err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return &timeoutError{what: w.what, bound: w.bound}
+}
+
+// timeoutError is an attempt cut short by a bound. It matches ErrTimeout,
+// and is a net.Error whose Timeout is true.
+type timeoutError struct {
+	what  string
+	bound time.Duration
+}
+
+func (e *timeoutError) Error() string {
+	return e.what + " within " + e.bound.String()
+}
+
+// Is reports whether target is ErrTimeout.
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// Timeout implements net.Error.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Temporary implements net.Error.
+func (e *timeoutError) Temporary() bool { return true }
+
+// watchedBody is an answer's body whose reads wait at most stall (0: as
+// long as they take), and which ends its attempt's context when closed.
+type watchedBody struct {
+	io.ReadCloser
+	w     *watch
+	stall time.Duration
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	if b.stall <= 0 {
+		return b.ReadCloser.Read(p)
+	}
+	b.w.arm(b.stall, "no byte of the answer's body")
+	n, err := b.ReadCloser.Read(p)
+	if !b.w.disarm() {
+		err = b.w.err()
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	b.w.disarm()
+	err := b.ReadCloser.Close()
+	b.w.cancel(nil)
+	return err
+}
+
+// How long a body that is not all there yet is waited for when the call's
+// result is already known: an error is returned at once, not after a
+// server that stalls. An error answer's body is read for its message
+// (errorBodyGrace); what is left of a body is read so that its connection
+// can be reused (drainGrace).
+const (
+	errorBodyGrace = time.Second
+	drainGrace     = 50 * time.Millisecond
+)
+
+// hurry makes the reads of body, an answer's body from the client's
+// transport, wait at most grace for each piece.
+func hurry(body io.Reader, grace time.Duration) {
+	if b, ok := body.(*watchedBody); ok {
+		b.stall = grace
+	}
+}
+
+// readErrorBody reads the start of an error answer's body, as much of it
+// as comes without stalling.
+func readErrorBody(body io.Reader) []byte {
+	hurry(body, errorBodyGrace)
+	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	return b
+}
+
+// drain reads what is left of a body, within reason, so that the connection
+// can be reused, and closes it. A body that sends nothing for drainGrace is
+// closed, and its connection with it.
+func drain(body io.ReadCloser) {
+	hurry(body, drainGrace)
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
 }
