@@ -318,7 +318,8 @@ func WithUserAgent(ua string) Option {
 
 // NewClient returns a client for the server at serverURL, such as
 // "https://vb365.example.com:4443", with no API version in it. Without a
-// credentials option (WithOperator, WithPassword or WithTokenSource) only
+// credentials option (WithOperator, WithOperatorSource, WithPassword or
+// WithTokenSource) only
 // anonymous calls such as RestorePortalSettings work.
 func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	s := settings{
@@ -345,7 +346,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 		return nil, invalidArg("serverURL", "is plain http to a host that is not loopback: the credentials would travel in clear; use https, or WithAllowHTTP")
 	}
 	if s.creds > 1 {
-		return nil, invalidArg("opts", "only one of WithPassword, WithOperator and WithTokenSource may be given")
+		return nil, invalidArg("opts", "only one of WithPassword, WithOperator, WithOperatorSource and WithTokenSource may be given")
 	}
 	if s.hc != nil && s.rootCAs != nil {
 		return nil, invalidArg("opts", "WithRootCAs cannot be combined with WithHTTPClient; set the CA pool in the client's transport")

@@ -34,6 +34,9 @@ type fakeAPI struct {
 	n          int
 	expiresIn  int
 	refuse     func(form url.Values) bool // token requests to refuse with 400
+	// before, when set, runs first for each token request (outside mu);
+	// it may block, and returns true when it has answered itself.
+	before func(w http.ResponseWriter, r *http.Request) bool
 }
 
 // setup starts a fakeAPI and a client for it. Retries wait no time, so
@@ -59,6 +62,15 @@ func (f *fakeAPI) token(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	f.mu.Lock()
+	before := f.before
+	f.mu.Unlock()
+	if before != nil && before(w, r) {
+		f.mu.Lock()
+		f.tokenForms = append(f.tokenForms, r.PostForm)
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tokenForms = append(f.tokenForms, r.PostForm)
 	if f.refuse != nil && f.refuse(r.PostForm) {
@@ -75,6 +87,13 @@ func (f *fakeAPI) token(w http.ResponseWriter, r *http.Request) {
 		"access_token": access, "refresh_token": fmt.Sprintf("refresh-%d", f.n), "token_type": "bearer",
 		"expires_in": f.expiresIn, "userName": "operator", ".issued": "x", ".expires": "y",
 	})
+}
+
+// setBefore sets the hook run first for each token request.
+func (f *fakeAPI) setBefore(h func(w http.ResponseWriter, r *http.Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.before = h
 }
 
 // forms returns the token requests received so far.
