@@ -535,7 +535,7 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, strings.TrimPrefix(auth, "Bearer "))
+		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
 		if r.unsafe && mayHaveActed(resp) {
 			return c.outcomeUnknown(ctx, r, apiErr)
 		}
