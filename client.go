@@ -645,7 +645,7 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body := readErrorBody(resp.Body)
-		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, strings.TrimPrefix(auth, "Bearer "))
+		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
 		if r.unsafe && mayHaveActed(resp) {
 			return c.outcomeUnknown(ctx, r, apiErr)
 		}

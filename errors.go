@@ -2,13 +2,16 @@ package vb365
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -182,20 +185,64 @@ func newAPIError(method, url string, status int, body []byte, secrets ...string)
 	return e
 }
 
-// redact replaces each secret in b with REDACTED, as it is and in the forms
-// a server may echo it in: JSON-escaped and form-encoded. Secrets shorter
-// than four bytes are left: they would redact ordinary text.
+// redact replaces each secret in b with REDACTED. A server may repeat a
+// secret in the form the request carried it (as it is, JSON-escaped in a
+// body, form-encoded in a login form) and escape that once more: redact
+// looks for each of these forms as it is, JSON-escaped as Go escapes it
+// (<, > and & as \u003c...), JSON-escaped as .NET's System.Text.Json does
+// by default (", ', +, <, >, &, ` and every non-ASCII character as \uXXXX
+// of UTF-16, hex digits in either case), and form-encoded (a space as + or
+// as %20). Longer forms go first, so that a secret holding another is
+// redacted whole. Secrets shorter than four bytes are left: they would
+// redact ordinary text.
 func redact(b []byte, secrets []string) []byte {
+	var forms []string
 	for _, s := range secrets {
-		if len(s) < 4 {
+		if len(s) < 4 || len(s) > len(b) { // no form is shorter than s
 			continue
 		}
-		quoted, _ := json.Marshal(s) // escapes <, > and & too
-		for _, form := range []string{s, string(quoted[1 : len(quoted)-1]), url.QueryEscape(s)} {
-			b = bytes.ReplaceAll(b, []byte(form), []byte(redacted))
+		for _, w := range []string{s, goJSON(s), url.QueryEscape(s)} {
+			forms = append(forms, w, goJSON(w), netJSON(w, "0123456789ABCDEF"), netJSON(w, "0123456789abcdef"),
+				url.QueryEscape(w), url.PathEscape(w))
+		}
+	}
+	slices.SortFunc(forms, func(x, y string) int { return cmp.Or(cmp.Compare(len(y), len(x)), strings.Compare(x, y)) })
+	for _, f := range slices.Compact(forms) {
+		if bytes.Contains(b, []byte(f)) {
+			b = bytes.ReplaceAll(b, []byte(f), []byte(redacted))
 		}
 	}
 	return b
+}
+
+// goJSON is s JSON-escaped as encoding/json escapes it, without quotes.
+func goJSON(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q[1 : len(q)-1])
+}
+
+// netJSON is s JSON-escaped as System.Text.Json's default encoder escapes
+// it, without quotes, with the given hex digits.
+func netJSON(s, hex string) string {
+	const short, letters = "\b\f\n\r\t\\", "bfnrt\\"
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if i := strings.IndexRune(short, r); i >= 0 {
+			b.WriteByte('\\')
+			b.WriteByte(letters[i])
+		} else if r < 0x20 || r > 0x7e || strings.ContainsRune("\"'+<>&`", r) {
+			for _, u := range utf16.AppendRune(nil, r) {
+				b.WriteString(`\u`)
+				for shift := 12; shift >= 0; shift -= 4 {
+					b.WriteByte(hex[u>>shift&0xf])
+				}
+			}
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func parseAPIError(method, url string, status int, body []byte) *APIError {

@@ -2,6 +2,7 @@ package vb365
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -255,6 +256,16 @@ func (rc *RestoreCredentials) body() *credentialsBody {
 	}
 }
 
+// secrets returns what errors must not show of rc: its passwords, and its
+// certificate as it travels (base64).
+func (rc *RestoreCredentials) secrets() []string {
+	if rc == nil {
+		return nil
+	}
+	return []string{string(rc.UserPassword), string(rc.ApplicationCertificatePassword),
+		base64.StdEncoding.EncodeToString(rc.ApplicationCertificate)}
+}
+
 // redactedCredentials is RestoreCredentials as it may be shown.
 type redactedCredentials struct {
 	UserName                       string
@@ -421,10 +432,11 @@ func (s *MailboxesService) Restore(ctx context.Context, sessionID, mailboxID str
 		return nil, err
 	}
 	body := restoreBody{Items: refs}
+	var secrets []string
 	if req != nil {
-		body.credentialsBody = req.Credentials.body()
+		body.credentialsBody, secrets = req.Credentials.body(), req.Credentials.secrets()
 	}
-	return s.restore(ctx, "Restore", path, body)
+	return s.restore(ctx, "Restore", path, body, secrets)
 }
 
 // RestoreTo restores items, an item, a folder or a whole mailbox to another
@@ -457,16 +469,18 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 		ExcludeInPlaceHoldItems:    req.ExcludeInPlaceHoldItems,
 		ExcludeLitigationHoldItems: req.ExcludeLitigationHoldItems,
 		Items:                      refs,
-	})
+	}, req.Credentials.secrets())
 }
 
-func (s *MailboxesService) restore(ctx context.Context, op, path string, body any) (*RestoreOutcome, error) {
+// restore sends a restore's body; secrets are the credentials' values it
+// carries, kept out of errors.
+func (s *MailboxesService) restore(ctx context.Context, op, path string, body any, secrets []string) (*RestoreOutcome, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	var ans restoreAnswer
-	err = s.client.do(ctx, &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck}, &ans)
+	err = s.client.do(ctx, &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}, &ans)
 	if err != nil {
 		return nil, err
 	}
@@ -615,8 +629,10 @@ func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID strin
 		body.ApplicationCertificatePassword = string(rc.ApplicationCertificatePassword)
 		body.ImpersonationAccountName = rc.ImpersonationAccountName
 	}
+	secrets := req.Credentials.secrets()
 	if op := req.OnPremises; op != nil {
 		body.DomainName, body.OnPremisesUserName, body.OnPremisesUserPassword = op.DomainName, op.UserName, string(op.Password)
+		secrets = append(secrets, string(op.Password))
 	}
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -626,7 +642,7 @@ func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID strin
 		SessionID string `json:"sessionId"`
 		BulkRestoreStatistics
 	}
-	err = s.client.do(ctx, &request{op: "RestoreMailboxes", method: "POST", path: path, body: b, unsafe: true, check: restoreCheck}, &ans)
+	err = s.client.do(ctx, &request{op: "RestoreMailboxes", method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}, &ans)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,10 @@ package vb365_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,10 +29,12 @@ import (
 // never put a password, an assertion, an access token or a refresh token in
 // the log or in an error's text, failed logins included.
 
+// The secrets hold characters that escaping changes (JSON, .NET's JSON,
+// form encoding), so that a form redact misses shows.
 const (
-	scanPassword        = "Scan-Passw0rd-7c1e9a"
-	scanAssertion       = "eyJhbGciOiJub25lIn0.scan-assertion-4b2f.sig"
-	scanRestorePassword = "restore-account-pw-51d3"
+	scanPassword        = "Scan-Passw0rd-7c1e9a'+<>&\"\\é😀"
+	scanAssertion       = "eyJhbGciOiJub25lIn0.scan-assertion-4b2f.sig'+<>&\"\\ü🔑"
+	scanRestorePassword = "restore-account-pw-51d3'+<>&\"\\ß🎉"
 )
 
 // safeBuffer is a log sink for concurrent writers.
@@ -94,10 +100,41 @@ func (r *tokenRecorder) tokens() []string {
 	return append([]string(nil), r.seen...)
 }
 
-// forms returns s as it would appear raw, form-encoded or JSON-escaped.
+// forms returns s as it would appear raw, form-encoded (with + or %20 for
+// a space), JSON-escaped by Go or by .NET (hex in either case).
 func forms(s string) []string {
 	j, _ := json.Marshal(s)
-	return []string{s, url.QueryEscape(s), string(j[1 : len(j)-1])}
+	return []string{s, url.QueryEscape(s), url.PathEscape(s), string(j[1 : len(j)-1]), netEscape(s, false), netEscape(s, true)}
+}
+
+// netEscape is s as System.Text.Json's default encoder writes it in a JSON
+// string: \\ for a backslash; " ' + < > & ` and every non-ASCII character as
+// \uXXXX of UTF-16, with upper- or lowercase hex. (The secrets here have no
+// control characters, which it writes as \n and the like.)
+func netEscape(s string, lower bool) string {
+	format := `\u%04X`
+	if lower {
+		format = `\u%04x`
+	}
+	var b strings.Builder
+	for _, u := range utf16.Encode([]rune(s)) {
+		switch {
+		case u == '\\':
+			b.WriteString(`\\`)
+		case u > 0x7e || strings.ContainsRune("\"'+<>&`", rune(u)):
+			fmt.Fprintf(&b, format, u)
+		default:
+			b.WriteRune(rune(u))
+		}
+	}
+	return b.String()
+}
+
+func TestNetEscape(t *testing.T) {
+	t.Parallel()
+	// As System.Text.Json writes it (dotnet/runtime issues 38543, 50998).
+	assert.Equal(t, `x\u0027\u002B\u003C\u003E\u0026\u0022\\\u00E9\uD83D\uDE00`, netEscape(`x'+<>&"\é😀`, false))
+	assert.Equal(t, `\u002b\ud83d\ude00`, netEscape(`+😀`, true))
 }
 
 // errorTexts collects every error a workflow met, in every format.
@@ -115,6 +152,10 @@ func (e *errorTexts) add(err error) {
 	defer e.mu.Unlock()
 	e.n++
 	e.texts = append(e.texts, err.Error(), fmt.Sprintf("%v %+v %#v %q", err, err, err, err))
+	var apiErr *vb365.APIError
+	if errors.As(err, &apiErr) {
+		e.texts = append(e.texts, fmt.Sprintf("%#v", apiErr), string(apiErr.Body), apiErr.Message, string(apiErr.Code))
+	}
 }
 
 func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
@@ -237,7 +278,8 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 
 // echoingTokenServer is a broken server whose token endpoint answers with
 // the status the User-Agent names and echoes the form it got, secrets and
-// all, in the error description and the message.
+// all, in the error description (JSON-escaped as Go does) and the message
+// (as .NET does).
 func echoingTokenServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -246,8 +288,9 @@ func echoingTokenServer(t *testing.T) *httptest.Server {
 		_, _ = fmt.Sscan(r.UserAgent(), &status)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		desc, _ := json.Marshal(fmt.Sprintf("bad grant: %s; form %v", b, form))
-		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":%s,"message":%s}`, desc, desc)
+		text := fmt.Sprintf("bad grant: %s; form %v", b, form)
+		desc, _ := json.Marshal(text)
+		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":%s,"message":"%s"}`, desc, netEscape(text, false))
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -316,5 +359,115 @@ func TestEchoedAccessTokenStaysOutOfErrors(t *testing.T) {
 	all := strings.Join(errs.texts, "\n") + string(apiErr.Body)
 	for _, f := range forms(access) {
 		assert.NotContains(t, all, f)
+	}
+}
+
+// Restore credentials as a broken server repeats them. Each secret starts
+// with seven bytes that no escaping changes, so that a form redact misses
+// shows whatever it is; the certificate's base64 has + and /.
+const (
+	restorePassword = "rpw5d1e'+<\"&>\\é😀"
+	certPassword    = "cpw9a2c<&>'\"+\\ü🔑"
+	onPremPassword  = "opw3b7f\"\\'+<>&ß🎉"
+	restoreCert     = "cert7e4a-\xfb\xef\xbe\xff\xff\xff\x01"
+)
+
+// echoingRestoreServer is a broken server that logs anyone in and answers
+// every other call with status, repeating the request's body and the
+// values in it: as they are (echo "raw", a text body), .NET-escaped in the
+// message and errorCode of a JSON body ("net"), or form-encoded with + and
+// with %20 for a space ("form").
+func echoingRestoreServer(t *testing.T, status int, echo string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if strings.HasSuffix(r.URL.Path, "/token") {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"access_token":"access-token-restore-echo","expires_in":3600}`)
+			return
+		}
+		var fields map[string]any
+		_ = json.Unmarshal(b, &fields)
+		text := fmt.Sprintf("cannot restore %s with %v", b, fields)
+		switch echo {
+		case "raw":
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(status)
+			fmt.Fprint(w, text)
+		case "net":
+			password, _ := fields["userPassword"].(string)
+			if password == "" {
+				password, _ = fields["office365UserPassword"].(string)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"message":"%s","errorCode":"Refused:%s"}`, netEscape(text, false), netEscape(password, true))
+		case "form":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"message":"cannot restore %s, %s"}`, url.QueryEscape(text), url.PathEscape(text))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRestoreCredentialsStayOutOfErrors(t *testing.T) {
+	t.Parallel()
+	creds := &vb365.RestoreCredentials{UserName: "svc@contoso.onmicrosoft.com", UserPassword: restorePassword,
+		ApplicationID: "app-1", ApplicationCertificate: []byte(restoreCert), ApplicationCertificatePassword: certPassword}
+	credSecrets := []string{restorePassword, certPassword, base64.StdEncoding.EncodeToString([]byte(restoreCert))}
+	calls := []struct {
+		name    string
+		secrets []string
+		call    func(context.Context, *vb365.Client) error
+	}{
+		{"Restore", credSecrets, func(ctx context.Context, c *vb365.Client) error {
+			_, err := c.Mailboxes.Restore(ctx, "s1", "m1", vb365.ScopeItems("i1"), &vb365.RestoreRequest{Credentials: creds})
+			return err
+		}},
+		{"RestoreTo", credSecrets, func(ctx context.Context, c *vb365.Client) error {
+			_, err := c.Mailboxes.RestoreTo(ctx, "s1", "m1", vb365.ScopeFolder("f1"), &vb365.RestoreToRequest{Credentials: creds, Mailbox: "bob@contoso.onmicrosoft.com"})
+			return err
+		}},
+		{"RestoreMailboxes", append([]string{onPremPassword}, credSecrets...), func(ctx context.Context, c *vb365.Client) error {
+			_, err := c.Mailboxes.RestoreMailboxes(ctx, "s1", []string{"m1"}, &vb365.RestoreMailboxesRequest{Credentials: creds,
+				OnPremises: &vb365.OnPremisesCredentials{DomainName: "corp", UserName: "exadmin", Password: onPremPassword}})
+			return err
+		}},
+	}
+	assert.Equal(t, "Y2VydDdlNGEt++++////AQ==", credSecrets[2], "the certificate travels in base64, with + and /")
+	for _, call := range calls {
+		for _, echo := range []string{"raw", "net", "form"} {
+			for _, status := range []int{http.StatusBadRequest, http.StatusInternalServerError} {
+				t.Run(fmt.Sprint(call.name, "/", echo, "/", status), func(t *testing.T) {
+					t.Parallel()
+					srv := echoingRestoreServer(t, status, echo)
+					c, err := vb365.NewClient(srv.URL, vb365.WithPassword(vb365test.DefaultUsername, scanPassword),
+						vb365.WithAPIVersion(vb365.V8), vb365.WithRetry(0, 0, 0))
+					require.NoError(t, err)
+					t.Cleanup(c.CloseIdleConnections)
+					err = call.call(t.Context(), c)
+					var apiErr *vb365.APIError
+					require.ErrorAs(t, err, &apiErr)
+					if status == http.StatusInternalServerError {
+						var unknown *vb365.OutcomeUnknownError
+						require.ErrorAs(t, err, &unknown, "a 500 on a restore leaves its outcome unknown")
+					} else {
+						require.ErrorIs(t, err, vb365.ErrBadRequest)
+					}
+					errs := &errorTexts{}
+					errs.add(err)
+					all := strings.Join(errs.texts, "\n")
+					assert.Contains(t, all, "cannot restore", "the server's message is kept")
+					assert.GreaterOrEqual(t, strings.Count(string(apiErr.Body), "REDACTED"), len(call.secrets), "the server repeated the secrets")
+					for _, s := range call.secrets {
+						assert.NotContains(t, all, s[:7], "a secret, in some form, in an error")
+						for _, f := range forms(s) {
+							assert.NotContains(t, all, f, "a secret in an error")
+						}
+					}
+				})
+			}
+		}
 	}
 }
