@@ -462,6 +462,9 @@ type request struct {
 	stream func(*http.Response) error
 	// rangeFrom, when positive, asks for the body from this byte on.
 	rangeFrom int64
+	// ifRange, with rangeFrom, is the If-Range validator of the answer
+	// being resumed (an ETag or a Last-Modified date).
+	ifRange string
 	// stall, for a download (stream set), is how long its body may send
 	// nothing before the attempt is broken off.
 	stall time.Duration
@@ -628,6 +631,9 @@ func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Re
 	}
 	if r.rangeFrom > 0 {
 		h["Range"] = []string{"bytes=" + strconv.FormatInt(r.rangeFrom, 10) + "-"}
+		if r.ifRange != "" {
+			h["If-Range"] = []string{r.ifRange}
+		}
 	}
 	resp, err := c.retry.Do(req)
 	if err != nil && resp != nil {

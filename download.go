@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DownloadOptions steer a download (ExportToPST, Save).
@@ -22,10 +23,20 @@ type DownloadOptions struct {
 	// again from where it stopped; the server keeps the file in its temp
 	// folder. 0 means DefaultMaxResumes; a negative value, never.
 	MaxResumes int
+	// StallTimeout bounds the silence of the body: when no body byte has
+	// come for this long, the download is broken off (and resumed, see
+	// MaxResumes; once no resume is left, the error matches ErrTimeout).
+	// 0 means DefaultStallTimeout; a negative value is refused with an
+	// error that matches ErrInvalidArgument.
+	StallTimeout time.Duration
 }
 
 // DefaultMaxResumes is how many times a broken download is resumed.
 const DefaultMaxResumes = 3
+
+// DefaultStallTimeout is how long a download's body may send nothing
+// before the download is broken off and resumed.
+const DefaultStallTimeout = 5 * time.Minute
 
 // Download tells what a download wrote.
 type Download struct {
@@ -53,10 +64,13 @@ type ExportOptions struct {
 // ExportToPST exports items, an item, a folder or a whole mailbox to a PST
 // file and streams it into w (the exportToPst endpoints). The file is never
 // held in memory whole. A download that breaks off is asked for again (see
-// DownloadOptions): the server keeps the file, and either sends the rest
-// (206 to a Range request) or the whole file again, whose first bytes are
-// then checked against what was written. The server needs 64-bit Outlook to
-// make PST files.
+// DownloadOptions) with Range and If-Range (the first answer's ETag, or its
+// Last-Modified): the server keeps the file, and either sends the rest (206,
+// whose Content-Range must start at the bytes written and agree with the
+// file's size) or the whole file again, whose ETag, length and first bytes
+// are then checked against what was written. A file that changed, or an
+// answer of the wrong length, is an error, never spliced in; download it
+// again from the start. The server needs 64-bit Outlook to make PST files.
 //
 // Retry class: re-requestable: the server keeps the file, so the call is
 // retried like a read, and resumed where it broke off.
@@ -120,14 +134,24 @@ func (c *Client) download(ctx context.Context, r *request, w io.Writer, opts *Do
 	if opts != nil {
 		o = *opts
 	}
+	switch {
+	case o.StallTimeout < 0:
+		return nil, invalidArg("opts.StallTimeout", "must not be negative")
+	case o.StallTimeout == 0:
+		o.StallTimeout = DefaultStallTimeout
+	}
 	if o.MaxResumes == 0 {
 		o.MaxResumes = DefaultMaxResumes
 	}
 	d := &Download{Total: -1}
-	pw := &progressWriter{w: w, d: d, sum: crc32.NewIEEE(), progress: o.Progress}
+	dl := &downloader{op: r.op, d: d, pw: &progressWriter{w: w, d: d, sum: crc32.NewIEEE(), progress: o.Progress}}
+	r.stall = o.StallTimeout
+	r.stream = dl.receive
 	for {
-		r.rangeFrom = d.Written
-		r.stream = func(resp *http.Response) error { return d.receive(resp, pw) }
+		r.rangeFrom, r.ifRange = d.Written, ""
+		if d.Written > 0 {
+			r.ifRange = dl.validator()
+		}
 		err := c.do(ctx, r, nil)
 		var broken *brokenBody
 		if err == nil || !errors.As(err, &broken) || d.Resumes >= o.MaxResumes || ctx.Err() != nil {
@@ -140,46 +164,142 @@ func (c *Client) download(ctx context.Context, r *request, w io.Writer, opts *Do
 	}
 }
 
-// receive copies one answer's body into pw. A 206 continues where the
-// download stopped. A 200 to a resumed request sends the file from its
-// start: the bytes already written are read again and checked against what
-// was written, so that a server which made a different file is caught
-// instead of spliced in.
-func (d *Download) receive(resp *http.Response, pw *progressWriter) error {
+// downloader is one download across its resumes.
+type downloader struct {
+	op string
+	d  *Download
+	pw *progressWriter
+	// etag and modified are the ETag and Last-Modified of the answer
+	// whose bytes are being written.
+	etag, modified string
+}
+
+// validator is the If-Range of a resumed request: the first answer's ETag,
+// or without one its Last-Modified date. A weak ETag cannot be sent in
+// If-Range, and then no date may be either (RFC 9110, 13.1.5).
+func (dl *downloader) validator() string {
+	switch {
+	case dl.etag == "":
+		return dl.modified
+	case strings.HasPrefix(dl.etag, "W/"):
+		return ""
+	}
+	return dl.etag
+}
+
+// receive copies one answer's body into the caller's writer. A 206
+// continues where the download stopped, if its Content-Range starts at
+// the bytes written and agrees with its length and with the file's size. A
+// 200 to a resumed request sends the file from its start: unless its ETag
+// or length shows that the file changed, the bytes already written are
+// read again and checked against what was written, so that a server which
+// made a different file is caught instead of spliced in.
+func (dl *downloader) receive(resp *http.Response) error {
+	d, pw := dl.d, dl.pw
 	body := io.Reader(resp.Body)
+	etag := resp.Header.Get("ETag")
+	if d.Written == 0 {
+		// Nothing is kept of an earlier answer: this one is the file.
+		d.Total, dl.etag, dl.modified = -1, etag, resp.Header.Get("Last-Modified")
+	}
+	if dl.etag != "" && etag != "" && etag != dl.etag {
+		return dl.changed("its ETag was " + shownTag(dl.etag) + ", now " + shownTag(etag))
+	}
+	end := int64(-1) // where this answer's body ends in the file, if known
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:
-		start, total, ok := contentRange(resp.Header.Get("Content-Range"))
-		if !ok || start != d.Written {
-			return errors.New("vb365: the server resumed the download with Content-Range " +
-				quote(resp.Header.Get("Content-Range")) + ", not from byte " + strconv.FormatInt(d.Written, 10))
+		cr := resp.Header.Get("Content-Range")
+		start, last, total, ok := contentRange(cr)
+		bad := ""
+		switch {
+		case !ok:
+			bad = "which is not a byte range"
+		case start != d.Written:
+			bad = "which does not start at byte " + strconv.FormatInt(d.Written, 10)
+		case last < start:
+			bad = "which ends before it starts"
+		case total >= 0 && last >= total:
+			bad = "which ends past the file's size"
+		case resp.ContentLength >= 0 && resp.ContentLength != last-start+1:
+			bad = "which disagrees with its Content-Length " + strconv.FormatInt(resp.ContentLength, 10)
 		}
-		d.Total = total
+		if bad != "" {
+			return dl.errorf("asked for the rest of the file from byte " + strconv.FormatInt(d.Written, 10) +
+				", the server answered with Content-Range " + quote(cr) + ", " + bad)
+		}
+		if total >= 0 && d.Total >= 0 && total != d.Total {
+			return dl.changed("it had " + strconv.FormatInt(d.Total, 10) + " bytes, now " + strconv.FormatInt(total, 10) + " by Content-Range " + quote(cr))
+		}
+		if total >= 0 {
+			d.Total = total // a total of "*" keeps the one known
+		}
+		end = last + 1
+	case d.Written > 0:
+		if n := resp.ContentLength; n >= 0 && (d.Total >= 0 && n != d.Total || n < d.Written) {
+			had := d.Total
+			if had < 0 {
+				had = d.Written // at least
+			}
+			return dl.changed("it had " + strconv.FormatInt(had, 10) + " bytes, now " + strconv.FormatInt(n, 10))
+		}
+		again := crc32.NewIEEE()
+		if _, err := io.CopyN(again, body, d.Written); err != nil {
+			return &brokenBody{err}
+		}
+		if again.Sum32() != pw.sum.Sum32() {
+			return dl.changed("asked again, the server sent a different file: its first bytes differ")
+		}
+		fallthrough
 	default:
-		if d.Written > 0 {
-			again := crc32.NewIEEE()
-			if _, err := io.CopyN(again, body, d.Written); err != nil {
-				return &brokenBody{err}
-			}
-			if again.Sum32() != pw.sum.Sum32() {
-				return errors.New("vb365: the download broke off and the server sent a different file when asked again; the bytes written so far are not part of it")
-			}
-		}
 		if resp.ContentLength >= 0 {
 			d.Total = resp.ContentLength
 		}
 	}
+	if end < 0 {
+		end = d.Total
+	}
 	d.ContentType = resp.Header.Get("Content-Type")
+	pw.end, pw.long = end, false
 	pw.report()
 	_, err := io.Copy(pw, body)
-	if err != nil && pw.err == nil {
+	switch {
+	case pw.long:
+		return dl.errorf("the server sent a longer body than it announced (more than " + strconv.FormatInt(end, 10) + " bytes of the file)")
+	case err != nil && pw.err == nil:
 		// The writer did not fail: the body broke off.
 		return &brokenBody{err}
-	}
-	if err == nil && d.Total >= 0 && d.Written < d.Total {
+	case err != nil:
+		return err
+	case end >= 0 && d.Written < end:
+		// The body ended before the bytes its range announced.
+		return &brokenBody{io.ErrUnexpectedEOF}
+	case d.Total >= 0 && d.Written < d.Total:
+		// The file is shorter than its total: ask for the rest.
 		return &brokenBody{io.ErrUnexpectedEOF}
 	}
-	return err
+	return nil
+}
+
+// errorf is the error of a download that went wrong for good.
+func (dl *downloader) errorf(msg string) error {
+	return errors.New("vb365: " + dl.op + ": " + msg)
+}
+
+// changed is the error of a file that is not the one whose first bytes
+// were written.
+func (dl *downloader) changed(why string) error {
+	return dl.errorf("the file changed on the server after the download broke off (" + why +
+		"); the " + strconv.FormatInt(dl.d.Written, 10) + " bytes written are not part of it: download it again from the start")
+}
+
+// shownTag is an ETag for an error's text: as sent when it is quoted, as
+// it should be, else quoted.
+func shownTag(v string) string {
+	q := quote(v)
+	if strings.HasPrefix(v, "\"") || strings.HasPrefix(v, "W/\"") {
+		return q[1 : len(q)-1]
+	}
+	return q
 }
 
 // brokenBody is a download body that ended early.
@@ -188,26 +308,31 @@ type brokenBody struct{ err error }
 func (e *brokenBody) Error() string { return "vb365: download broke off: " + e.err.Error() }
 func (e *brokenBody) Unwrap() error { return e.err }
 
-// contentRange reads "bytes start-end/total".
-func contentRange(v string) (start, total int64, ok bool) {
+// contentRange reads "bytes first-last/total" or "bytes first-last/*";
+// total is -1 for "*".
+func contentRange(v string) (first, last, total int64, ok bool) {
 	v, found := strings.CutPrefix(v, "bytes ")
-	if !found {
-		return 0, 0, false
+	rng, size, found2 := strings.Cut(v, "/")
+	a, b, found3 := strings.Cut(rng, "-")
+	if !found || !found2 || !found3 {
+		return 0, 0, 0, false
 	}
-	rng, size, found := strings.Cut(v, "/")
-	from, _, found2 := strings.Cut(rng, "-")
-	if !found || !found2 {
-		return 0, 0, false
+	first, ok1 := digits(a)
+	last, ok2 := digits(b)
+	total, ok3 := digits(size)
+	if size == "*" {
+		total, ok3 = -1, true
 	}
-	start, err := strconv.ParseInt(from, 10, 64)
-	if err != nil {
-		return 0, 0, false
+	return first, last, total, ok1 && ok2 && ok3
+}
+
+// digits reads a non-negative decimal number without sign or spaces.
+func digits(s string) (int64, bool) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, false
 	}
-	total, err = strconv.ParseInt(size, 10, 64)
-	if err != nil {
-		total = -1
-	}
-	return start, total, true
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 // progressWriter counts what reaches the caller's writer, keeps its
@@ -218,9 +343,16 @@ type progressWriter struct {
 	sum      hash.Hash32 // CRC-32 of the bytes written
 	progress func(written, total int64)
 	err      error // the caller's writer failed
+	// end, when not negative, is the size the file may not grow past;
+	// long says that the body went on past it.
+	end  int64
+	long bool
 }
 
 func (p *progressWriter) Write(b []byte) (int, error) {
+	if p.end >= 0 && p.d.Written+int64(len(b)) > p.end {
+		b, p.long = b[:max(p.end-p.d.Written, 0)], true
+	}
 	n, err := p.w.Write(b)
 	p.sum.Write(b[:n])
 	p.d.Written += int64(n)
@@ -228,8 +360,13 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		p.err = err
 	}
 	p.report()
+	if err == nil && p.long {
+		err = errTooLong
+	}
 	return n, err
 }
+
+var errTooLong = errors.New("longer than announced")
 
 func (p *progressWriter) report() {
 	if p.progress != nil {

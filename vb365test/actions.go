@@ -272,8 +272,8 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 			parts = append(parts, t.folder.id)
 		}
 		parts = append(parts, t.itemIDs...)
-		gen = newContent(size, magic, parts...)
-		start, end, partial, satisfying = parseRange(req.Header.Get("Range"), size)
+		gen = s.newExport(size, magic, parts...)
+		start, end, partial, satisfying = gen.rangeOf(req.Header)
 		if !satisfying {
 			writeRangeNotSatisfiable(w, c.version, size)
 			return

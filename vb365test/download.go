@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // File signatures put at the start of generated downloads.
@@ -20,11 +21,85 @@ const (
 
 // content is a generated file: magic, then a pseudo-random stream derived
 // from seed. Any byte can be computed on its own, so ranges cost nothing and
-// the file is never held in memory.
+// the file is never held in memory. etag and modified are its validators
+// (set by Server.newExport).
 type content struct {
-	seed  uint64
-	magic string
-	size  int64
+	seed     uint64
+	magic    string
+	size     int64
+	etag     string
+	modified time.Time
+}
+
+// exportRevision is a generation of the files exportToPst and Save answer
+// (see ChangeExports).
+type exportRevision struct {
+	n        int64
+	modified time.Time // the files' Last-Modified, in whole seconds
+}
+
+// revision returns the current export revision, the first one made on
+// first use.
+func (s *Server) revision() *exportRevision {
+	if r := s.exportRev.Load(); r != nil {
+		return r
+	}
+	s.exportRev.CompareAndSwap(nil, &exportRevision{modified: s.now().UTC().Truncate(time.Second)})
+	return s.exportRev.Load()
+}
+
+// ChangeExports makes exportToPst and Save answer new files from now on,
+// as if the server had made the file in its temp folder again: the same
+// request answers other bytes of the same size, with another ETag and a
+// later Last-Modified, and a Range request whose If-Range names the old
+// file answers 200 with the whole new file. Call it between a download's
+// first answer and its resume to test a file that changed.
+func (s *Server) ChangeExports() {
+	for {
+		old := s.revision()
+		next := &exportRevision{n: old.n + 1, modified: s.now().UTC().Truncate(time.Second)}
+		if !next.modified.After(old.modified) {
+			next.modified = old.modified.Add(time.Second)
+		}
+		if s.exportRev.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// newExport is the file a download answers, of the current revision: its
+// bytes, ETag and Last-Modified depend on parts (what was asked for) and
+// the revision only.
+func (s *Server) newExport(size int64, magic string, parts ...string) content {
+	rev := s.revision()
+	if rev.n > 0 {
+		parts = append(parts, "revision "+strconv.FormatInt(rev.n, 10))
+	}
+	g := newContent(size, magic, parts...)
+	g.etag = "\"" + strconv.FormatUint(g.seed, 16) + "-" + strconv.FormatInt(size, 16) + "\""
+	g.modified = rev.modified
+	return g
+}
+
+// rangeOf reads the Range and If-Range headers of a request for g, as
+// parseRange does. A Range whose If-Range does not name g (its ETag,
+// compared strongly, or its Last-Modified date exactly) asks for a file
+// the client no longer has: the whole file is answered (RFC 9110, 13.1.5).
+func (g content) rangeOf(h http.Header) (start, end int64, partial, ok bool) {
+	if v := h.Get("If-Range"); v != "" && h.Get("Range") != "" && !g.named(v) {
+		return 0, g.size, false, true
+	}
+	return parseRange(h.Get("Range"), g.size)
+}
+
+// named reports whether the If-Range value v is g's validator.
+func (g content) named(v string) bool {
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(v, "\"") || strings.HasPrefix(v, "W/") {
+		return g.etag != "" && v == g.etag // a weak tag never matches
+	}
+	t, err := http.ParseTime(v)
+	return err == nil && !g.modified.IsZero() && t.Equal(g.modified)
 }
 
 func newContent(size int64, magic string, parts ...string) content {
@@ -138,6 +213,12 @@ func streamDownload(w http.ResponseWriter, g content, ctype, filename string, st
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("Content-Length", strconv.FormatInt(end-start, 10))
+	if g.etag != "" {
+		h.Set("ETag", g.etag)
+	}
+	if !g.modified.IsZero() {
+		h.Set("Last-Modified", g.modified.Format(http.TimeFormat))
+	}
 	status := http.StatusOK
 	if partial {
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end-1, 10)+"/"+strconv.FormatInt(g.size, 10))

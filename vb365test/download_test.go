@@ -345,3 +345,90 @@ func TestDownloadBoundedMemory(t *testing.T) {
 	require.Less(t, grow, int64(16<<20), "heap in use grew")
 	require.Less(t, alloc, uint64(32<<20), "bytes allocated while streaming")
 }
+
+func TestDownloadValidatorsAndIfRange(t *testing.T) {
+	t.Parallel()
+	const size = 50_000
+	clk := &fakeClock{t: time.Date(2026, 11, 20, 10, 15, 30, 123456700, time.UTC)}
+	s := newServer(t, vb365test.WithExportSize(size), vb365test.WithClock(clk.Now))
+	tok, export, save, _ := exportSetup(t, s, "v8")
+	alice := s.Organization().MailboxByEmail("alice@contoso.onmicrosoft.com")
+	items := alice.Folder("Inbox").Items()
+	body := itemsBody(items[0].ID())
+
+	first := do(t, s, "POST", export, tok, body)
+	etag, lm := first.header.Get("ETag"), first.header.Get("Last-Modified")
+	require.Regexp(t, `^"[0-9a-f]+-[0-9a-f]+"$`, etag, "a strong ETag")
+	require.Equal(t, "Fri, 20 Nov 2026 10:15:30 GMT", lm)
+	require.Equal(t, etag, do(t, s, "POST", export, tok, body).header.Get("ETag"), "the same file, the same ETag")
+	require.NotEqual(t, etag, do(t, s, "POST", export, tok, itemsBody(items[1].ID())).header.Get("ETag"), "another file, another ETag")
+	one := do(t, s, "POST", save, tok, nil)
+	require.NotEmpty(t, one.header.Get("ETag"))
+	require.Equal(t, lm, one.header.Get("Last-Modified"))
+
+	get := func(h map[string]string) (int, []byte, http.Header) {
+		res := post(t, s.Client(), s, export, tok, body, h)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res.StatusCode, b, res.Header
+	}
+	for _, tc := range []struct {
+		rng, ifRange string
+		status       int
+	}{
+		{"bytes=1000-", etag, http.StatusPartialContent},
+		{"bytes=1000-", lm, http.StatusPartialContent},
+		{"bytes=1000-", "W/" + etag, http.StatusOK}, // a weak tag never matches
+		{"bytes=1000-", `"other"`, http.StatusOK},
+		{"bytes=1000-", "Fri, 20 Nov 2026 10:15:29 GMT", http.StatusOK},
+		{"bytes=1000-", "not a validator", http.StatusOK},
+		{"bytes=60000-", etag, http.StatusRequestedRangeNotSatisfiable},
+		{"bytes=60000-", `"other"`, http.StatusOK},
+		{"", etag, http.StatusOK},
+	} {
+		h := map[string]string{"If-Range": tc.ifRange}
+		if tc.rng != "" {
+			h["Range"] = tc.rng
+		}
+		status, b, header := get(h)
+		require.Equal(t, tc.status, status, "Range %q, If-Range %q", tc.rng, tc.ifRange)
+		switch status {
+		case http.StatusOK:
+			require.Equal(t, first.body, b, "If-Range %q", tc.ifRange)
+		case http.StatusPartialContent:
+			require.Equal(t, first.body[1000:], b)
+			require.Equal(t, etag, header.Get("ETag"))
+		}
+	}
+
+	// A changed file: same size, other bytes, another ETag, a later date;
+	// an If-Range naming the old file gets the whole new one.
+	s.ChangeExports()
+	changed := do(t, s, "POST", export, tok, body)
+	etag2 := changed.header.Get("ETag")
+	require.NotEqual(t, etag, etag2)
+	require.Equal(t, "Fri, 20 Nov 2026 10:15:31 GMT", changed.header.Get("Last-Modified"), "later, though the clock stands still")
+	require.Len(t, changed.body, size)
+	require.NotEqual(t, first.body[1000:2000], changed.body[1000:2000])
+	acts := s.Actions()
+	require.Equal(t, changed.body, content(t, acts[len(acts)-1]))
+	for _, old := range []string{etag, lm} {
+		status, b, header := get(map[string]string{"Range": "bytes=1000-", "If-Range": old})
+		require.Equal(t, http.StatusOK, status, old)
+		require.Equal(t, changed.body, b, old)
+		require.Equal(t, etag2, header.Get("ETag"))
+	}
+	status, b, _ := get(map[string]string{"Range": "bytes=1000-", "If-Range": etag2})
+	require.Equal(t, http.StatusPartialContent, status)
+	require.Equal(t, changed.body[1000:], b)
+	s.ChangeExports()
+	require.Equal(t, "Fri, 20 Nov 2026 10:15:32 GMT", do(t, s, "POST", export, tok, body).header.Get("Last-Modified"))
+	clk.Advance(10 * time.Minute)
+	s.ChangeExports()
+	require.Equal(t, "Fri, 20 Nov 2026 10:25:30 GMT", do(t, s, "POST", export, tok, body).header.Get("Last-Modified"))
+
+	// The size is part of the file, so it changes the ETag too.
+	s.SetExportSize(size + 1)
+	require.NotEqual(t, etag2, do(t, s, "POST", export, tok, body).header.Get("ETag"))
+}

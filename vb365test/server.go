@@ -197,14 +197,16 @@ func WithExportSize(n int64) Option {
 // as created.
 //
 // Downloads. exportToPst and Save answer 200 application/octet-stream with a
-// Content-Length, Accept-Ranges: bytes and a Content-Disposition file name.
-// The body is of the export size (WithExportSize, SetExportSize) and its
-// bytes depend only on the request's session, scope, IDs and options, so
-// asking again yields the same file, as the real server keeps it in a temp
-// folder. A single "Range: bytes=N-", "bytes=N-M" or "bytes=-N" answers 206
-// Partial Content with Content-Range; a start at or past the end answers 416
-// with "Content-Range: bytes */size"; other Range forms are ignored (200).
-// Fault FaultDropAfterBytes cuts a body off to test resuming.
+// Content-Length, Accept-Ranges: bytes, an ETag, a Last-Modified and a
+// Content-Disposition file name. The body is of the export size
+// (WithExportSize, SetExportSize) and its bytes depend only on the request's
+// session, scope, IDs and options, so asking again yields the same file, as
+// the real server keeps it in a temp folder (until ChangeExports; the ETag
+// names the bytes). A single "Range: bytes=N-", "bytes=N-M" or "bytes=-N"
+// answers 206 Partial Content with Content-Range; a start at or past the end
+// answers 416 with "Content-Range: bytes */size"; other Range forms, and a
+// Range whose If-Range names another file, are ignored (200). Fault
+// FaultDropAfterBytes cuts a body off to test resuming.
 //
 // Search. The search routes take a query in a small subset of the
 // Explorer's "criteria:value" language: whitespace-separated terms, all of
@@ -250,6 +252,7 @@ type Server struct {
 	searchSets map[string]*searchSet
 	searchSeq  int
 	exportSize atomic.Int64
+	exportRev  atomic.Pointer[exportRevision] // nil until the first download
 }
 
 // NewServer starts a plain-HTTP fake on 127.0.0.1. Call Close when done.
