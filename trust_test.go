@@ -471,3 +471,57 @@ func TestStoppedSessionEndsRetries(t *testing.T) {
 		assert.Equal(t, int32(1), list.Load(), "no more attempts in a stopped session")
 	}
 }
+
+func TestDownloadWaitsForItsFirstByteAndResumesAStall(t *testing.T) {
+	t.Parallel()
+	const file = "0123456789abcdefghij"
+	for _, tc := range []struct {
+		name    string
+		stall   time.Duration // DownloadOptions.StallTimeout
+		resumes int
+	}{
+		// The body pauses longer than the request timeout but within
+		// its stall timeout: nothing is broken off.
+		{"pause within the stall timeout", 10 * time.Second, 0},
+		// The body pauses past its stall timeout: broken off, resumed.
+		{"stall", quick, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t, WithRequestTimeout(quick))
+			var n atomic.Int32
+			f.handle("POST /v6/RestoreSessions/s1/organization/mailboxes/m1/exportToPst", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/octet-stream")
+				w.Header().Set("ETag", `"v1"`)
+				if n.Add(1) == 1 {
+					// The PST takes longer to build than the request
+					// timeout; half of it comes, then a pause.
+					time.Sleep(5 * quick)
+					w.Header().Set("Content-Length", fmt.Sprint(len(file)))
+					w.WriteHeader(200)
+					fmt.Fprint(w, file[:10])
+					http.NewResponseController(w).Flush()
+					select {
+					case <-time.After(5 * quick):
+					case <-r.Context().Done():
+						return
+					}
+					fmt.Fprint(w, file[10:])
+					return
+				}
+				assert.Equal(t, "bytes=10-", r.Header.Get("Range"))
+				assert.Equal(t, `"v1"`, r.Header.Get("If-Range"))
+				w.Header().Set("Content-Range", fmt.Sprintf("bytes 10-%d/%d", len(file)-1, len(file)))
+				w.Header().Set("Content-Length", fmt.Sprint(len(file)-10))
+				w.WriteHeader(206)
+				fmt.Fprint(w, file[10:])
+			})
+			var out strings.Builder
+			d, err := c.Mailboxes.ExportToPST(t.Context(), "s1", "m1", ScopeMailbox(), &out,
+				&ExportOptions{DownloadOptions: DownloadOptions{StallTimeout: tc.stall}})
+			require.NoError(t, err)
+			assert.Equal(t, tc.resumes, d.Resumes)
+			assert.Equal(t, file, out.String())
+		})
+	}
+}
