@@ -251,15 +251,11 @@ func (b *watchedBody) Close() error {
 	return err
 }
 
-// How long a body that is not all there yet is waited for when the call's
-// result is already known: an error is returned at once, not after a
-// server that stalls. An error answer's body is read for its message
-// (errorBodyGrace); what is left of a body is read so that its connection
-// can be reused (drainGrace).
-const (
-	errorBodyGrace = time.Second
-	drainGrace     = 50 * time.Millisecond
-)
+// bodyGrace is how long a body that is not all there yet is waited for
+// once the call's result is known: an error answer's body, read for its
+// message, and what is left of a body, read so that its connection can be
+// reused. The error is returned then, not after a server that stalls.
+const bodyGrace = time.Second
 
 // hurry makes the reads of body, an answer's body from the client's
 // transport, wait at most grace for each piece.
@@ -272,16 +268,16 @@ func hurry(body io.Reader, grace time.Duration) {
 // readErrorBody reads the start of an error answer's body, as much of it
 // as comes without stalling.
 func readErrorBody(body io.Reader) []byte {
-	hurry(body, errorBodyGrace)
+	hurry(body, bodyGrace)
 	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
 	return b
 }
 
 // drain reads what is left of a body, within reason, so that the connection
-// can be reused, and closes it. A body that sends nothing for drainGrace is
+// can be reused, and closes it. A body that sends nothing for bodyGrace is
 // closed, and its connection with it.
 func drain(body io.ReadCloser) {
-	hurry(body, drainGrace)
+	hurry(body, bodyGrace)
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 	_ = body.Close()
 }

@@ -87,12 +87,14 @@ type globals struct {
 	output                  string
 	timeout                 time.Duration
 	verbose, demo           bool
+	allowHTTP               bool
 }
 
 // globalFlags registers the global flags on fs, bound to g.
 func globalFlags(fs *flag.FlagSet, g *globals) {
 	fs.StringVar(&g.url, "url", "", "server `URL`, https://host:4443 without a version [VB365_URL]")
 	fs.StringVar(&g.caFile, "ca-file", "", "PEM `file` of the server's CA, for a private certificate [VB365_CA_FILE]")
+	fs.BoolVar(&g.allowHTTP, "allow-http", false, "allow a plain http --url to a host that is not this machine: credentials travel in clear [VB365_ALLOW_HTTP=yes]")
 	fs.StringVar(&g.apiVersion, "api-version", "", "API `version`: v6 (default), v7, v8 or auto [VB365_API_VERSION]")
 	fs.StringVar(&g.clientID, "client-id", "", "restore operator's `id` \"<userObjectId>.<tenantId>\" [VB365_CLIENT_ID]")
 	fs.StringVar(&g.assertionFile, "assertion-file", "", "`file` holding the operator's Microsoft access token [VB365_ASSERTION_FILE, or the token in VB365_ASSERTION]")
@@ -125,6 +127,9 @@ func (g *globals) fromEnv(getenv func(string) string) {
 	}
 	set(&g.url, "VB365_URL")
 	set(&g.caFile, "VB365_CA_FILE")
+	if getenv("VB365_ALLOW_HTTP") == "yes" {
+		g.allowHTTP = true
+	}
 	set(&g.clientID, "VB365_CLIENT_ID")
 	set(&g.username, "VB365_USERNAME")
 	set(&g.session, "VB365_SESSION")
@@ -320,6 +325,9 @@ func (a *app) start(ctx context.Context) error {
 			}
 			opts = append(opts, vb365.WithRootCAs(pool))
 		}
+		if a.g.allowHTTP {
+			opts = append(opts, vb365.WithAllowHTTP())
+		}
 		if a.cmd.auth {
 			o, err := a.credentials()
 			if err != nil {
@@ -333,7 +341,8 @@ func (a *app) start(ctx context.Context) error {
 	}
 	client, err := vb365.NewClient(serverURL, opts...)
 	if err != nil {
-		return usagef("%s", strings.TrimPrefix(err.Error(), "vb365: "))
+		msg := strings.TrimPrefix(err.Error(), "vb365: ")
+		return usagef("%s", strings.ReplaceAll(msg, "WithAllowHTTP", "--allow-http"))
 	}
 	a.client = client
 	if a.g.demo {

@@ -175,6 +175,7 @@ func TestUsageErrors(t *testing.T) {
 		{name: "bad output", args: []string{"sessions", "list", "--output", "xml"}, want: "--output"},
 		{name: "bad api version", args: []string{"sessions", "list", "--api-version", "v9"}, want: "--api-version"},
 		{name: "no server", env: map[string]string{"VB365_URL": ""}, args: []string{"sessions", "list"}, want: "VB365_URL"},
+		{name: "plain http", env: map[string]string{"VB365_URL": "http://vb365.example.com:4443"}, args: []string{"sessions", "list"}, want: "--allow-http"},
 		{name: "no credentials", env: map[string]string{"VB365_CLIENT_ID": ""}, args: []string{"sessions", "list"}, want: "no credentials"},
 		{name: "no assertion", env: map[string]string{"VB365_ASSERTION": ""}, args: []string{"sessions", "list"}, want: "no assertion"},
 		{name: "two logins", env: map[string]string{"VB365_USERNAME": "admin"}, args: []string{"sessions", "list"}, want: "keep one"},
