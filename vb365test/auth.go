@@ -99,7 +99,34 @@ func secretEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
+// overQuota reports whether a token request now is past WithTokenQuota,
+// and counts it when it is not.
+func (s *Server) overQuota() bool {
+	if s.cfg.tokenQuota == 0 {
+		return false
+	}
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.tokenTimes[:0]
+	for _, t := range s.tokenTimes {
+		if now.Sub(t) < s.cfg.tokenWindow {
+			kept = append(kept, t)
+		}
+	}
+	s.tokenTimes = kept
+	if len(kept) >= s.cfg.tokenQuota {
+		return true
+	}
+	s.tokenTimes = append(s.tokenTimes, now)
+	return false
+}
+
 func (s *Server) handleToken(w http.ResponseWriter, req *http.Request, c call) {
+	if s.overQuota() {
+		writeError(w, c.version, http.StatusTooManyRequests, "Quota Exceeded")
+		return
+	}
 	mt, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	if mt != "application/x-www-form-urlencoded" {
 		writeOAuthError(w, "invalid_request", "The request must be sent as application/x-www-form-urlencoded.")

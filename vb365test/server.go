@@ -61,6 +61,8 @@ type config struct {
 	pageLimitMax    int
 	versions        map[int]bool
 	exportSize      int64
+	tokenQuota      int
+	tokenWindow     time.Duration
 }
 
 // WithTokenLifetime sets the access-token lifetime (expires_in). The server
@@ -152,6 +154,22 @@ func WithExportSize(n int64) Option {
 		if n >= 0 {
 			c.exportSize = n
 		}
+	}
+}
+
+// WithTokenQuota throttles the token endpoint as VB365 servers from v6 on
+// do: past n token requests within any window of length per (on the
+// server's clock, see WithClock), POST /vN/token answers 429 "Quota
+// Exceeded", without Retry-After, and does not log in. The real quota is
+// undocumented; without this option the fake does not throttle. Values
+// below 1 turn throttling off.
+func WithTokenQuota(n int, per time.Duration) Option {
+	return func(c *config) {
+		if n < 1 || per <= 0 {
+			c.tokenQuota, c.tokenWindow = 0, 0
+			return
+		}
+		c.tokenQuota, c.tokenWindow = n, per
 	}
 }
 
@@ -253,6 +271,7 @@ type Server struct {
 	searchSeq  int
 	exportSize atomic.Int64
 	exportRev  atomic.Pointer[exportRevision] // nil until the first download
+	tokenTimes []time.Time                    // token requests let through, within the quota's window
 }
 
 // NewServer starts a plain-HTTP fake on 127.0.0.1. Call Close when done.
