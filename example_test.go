@@ -37,6 +37,43 @@ func ExampleNewClient() {
 	// Restore Portal enabled: true
 }
 
+// A restore operator's client for a service that runs for days: the
+// Microsoft token behind an assertion lives about an hour, so the client
+// asks for a fresh one at every new login. Here the fake server's assertion
+// stands in for what an identity library (MSAL, say) would return.
+func ExampleWithOperatorSource() {
+	srv := vb365test.NewServer()
+	defer srv.Close()
+
+	logins := 0
+	assertion := func(ctx context.Context) (string, error) {
+		logins++ // never called at the same time as itself
+		return vb365test.DefaultOperatorAssertion, nil
+	}
+	client, err := vb365.NewClient(srv.URL,
+		vb365.WithOperatorSource(vb365test.DefaultOperatorClientID, assertion),
+		vb365.WithRequestTimeout(time.Minute), // each attempt; the default is 2 minutes
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close(context.Background())
+
+	ctx := context.Background()
+	session, err := client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{DateTime: time.Now()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.RestoreSessions.Stop(ctx, session.ID)
+	srv.RevokeTokens() // the server forgets the login: the next call logs in again
+	if _, err := client.RestoreSessions.Get(ctx, session.ID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("assertions fetched:", logins)
+	// Output:
+	// assertions fetched: 2
+}
+
 // Iterating over every mailbox of a restore session; the iterator fetches
 // the pages as it goes.
 func ExampleMailboxesService_All() {
