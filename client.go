@@ -652,10 +652,17 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body := readErrorBody(resp.Body)
 		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
-		if r.unsafe && mayHaveActed(resp) {
-			return c.outcomeUnknown(ctx, r, apiErr)
+		if !r.unsafe || !mayHaveActed(resp) {
+			return apiErr
 		}
-		return apiErr
+		// A 500 in a session the server has stopped is most likely its
+		// refusal to act there; the caller is told both.
+		if resp.StatusCode == http.StatusInternalServerError {
+			if s := c.stoppedSession(ctx, r); s != nil {
+				return c.outcomeUnknown(ctx, r, s.stoppedError(apiErr))
+			}
+		}
+		return c.outcomeUnknown(ctx, r, apiErr)
 	}
 	if r.stream != nil {
 		return r.stream(resp)

@@ -375,31 +375,32 @@ func (e *loginError) Unwrap() []error {
 	return []error{e.err}
 }
 
-// SessionStoppedError is the error of a call in a restore session that the
-// server has stopped: the server answers such calls 500, and the SDK looks
-// at the session's state before it would send the call again. It matches
-// ErrSessionStopped, and through Unwrap the server's answer (an *APIError).
+// SessionStoppedError is the error of a call in a restore session that has
+// ended: a call that the server answered 500 in a session it has stopped
+// (sessions stop on their own after a while without calls; the SDK looks
+// at the session's state before it would send such a call again), and a
+// Wait whose session stopped, or failed, before its events said the restore
+// finished. It matches ErrSessionStopped, and through Unwrap the server's
+// answer when there is one.
 type SessionStoppedError struct {
 	// SessionID is the restore session's ID.
 	SessionID string
 	// State and Result are the session's, as the server reported them.
 	State  SessionState
 	Result SessionResult
-	// Err is the call's error, an *APIError for the 500 answer.
+	// Err is the call's error: an *APIError for the 500 answer; nil for
+	// Wait.
 	Err error
 }
 
 // Error implements error.
 func (e *SessionStoppedError) Error() string {
-	msg := "vb365: restore session " + quote(e.SessionID) + " is " + string(e.State)
-	if e.Result != "" {
-		msg += " (" + string(e.Result) + ")"
+	msg := "vb365: restore session " + quote(e.SessionID) + " ended (state " + oneLine(string(e.State), maxCode) +
+		", result " + oneLine(string(e.Result), maxCode) + ")"
+	if e.Err == nil {
+		return msg + " before its events said the restore finished"
 	}
-	msg += ": the server stops idle sessions; open a new one"
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
+	return msg + "; the server stops sessions left idle, open a new one: " + e.Err.Error()
 }
 
 // Unwrap returns ErrSessionStopped and the call's error.

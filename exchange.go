@@ -397,7 +397,8 @@ type RestoreOutcome struct {
 }
 
 // Async reports whether the restore runs on after the answer; follow it
-// with RestoreSessions.Wait(ctx, o.SessionID, nil).
+// with RestoreSessions.Wait(ctx, o.SessionID, opts), opts.Since set to when
+// the restore was sent.
 func (o *RestoreOutcome) Async() bool { return o.SessionID != "" }
 
 // RestoreStatistics counts what a restore did (RESTItemsRestoreStatistics,

@@ -389,9 +389,13 @@ func TestWaitFollowsARestoreToItsEnd(t *testing.T) {
 				{"id":"e5","type":"Restore","status":"Warning"},{"id":"e6","type":"View","status":"Success"}]}`)
 		}
 	})
+	gets := f.handle("GET /v6/RestoreSessions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"`+r.PathValue("id")+`","state":"Working","result":"Success"}`)
+	})
 	sum, err := c.RestoreSessions.Wait(t.Context(), "r1", &WaitOptions{PollInterval: time.Millisecond})
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), polls.Load())
+	assert.Equal(t, int32(2), gets.Load(), "the session is read while the events do not say the restore ended")
 	assert.Equal(t, 2, sum.Restored)
 	assert.Equal(t, 1, sum.Failed)
 	assert.Equal(t, 1, sum.Skipped)
@@ -482,6 +486,9 @@ func TestWaitSinceIgnoresEarlierRestores(t *testing.T) {
 			return
 		}
 		writeJSON(w, 200, `{"offset":0,"limit":500,"results":[`+old+`,{"id":"e1","type":"Restore","status":"Failed","startTime":"2026-11-01T09:00:01Z"}]}`)
+	})
+	f.handle("GET /v6/RestoreSessions/r1", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"r1","state":"Working","result":"Success"}`)
 	})
 	sum, err := c.RestoreSessions.Wait(t.Context(), "r1", &WaitOptions{PollInterval: time.Millisecond, Since: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)

@@ -54,12 +54,25 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	return true, nil
 }
 
-// checkSession looks once at the state of the restore session of a call in
-// it that answered 500, before the call is sent again: the server answers
-// 500 in a session it has stopped (sessions stop on their own when idle),
-// and sending the call again would only get more of them. It returns an
-// error matching ErrSessionStopped when the session is stopped.
+// checkSession looks at the restore session of a call in it that answered
+// 500, before the call is sent again: the server answers 500 in a session it
+// has stopped (sessions stop on their own when idle), and sending the call
+// again would only get more of them. It returns an error matching
+// ErrSessionStopped when the session is stopped.
 func (c *Client) checkSession(ctx context.Context, r *request, resp *http.Response) error {
+	s := c.stoppedSession(ctx, r)
+	if s == nil {
+		return nil
+	}
+	body := readErrorBody(resp.Body)
+	drain(resp.Body)
+	return s.stoppedError(newAPIError(r.method, r.url, resp.StatusCode, body, r.secrets...))
+}
+
+// stoppedSession looks, once a call, at the state of the restore session
+// whose data r reads or acts on, and returns the session when the server
+// has stopped it.
+func (c *Client) stoppedSession(ctx context.Context, r *request) *RestoreSession {
 	id := r.sessionID()
 	if id == "" || r.sessionChecked {
 		return nil
@@ -69,10 +82,11 @@ func (c *Client) checkSession(ctx context.Context, r *request, resp *http.Respon
 	if err != nil || s.State != SessionStateStopped {
 		return nil
 	}
-	body := readErrorBody(resp.Body)
-	drain(resp.Body)
-	return &SessionStoppedError{SessionID: id, State: s.State, Result: s.Result,
-		Err: newAPIError(r.method, r.url, resp.StatusCode, body, r.secrets...)}
+	return s
+}
+
+func (s *RestoreSession) stoppedError(cause error) error {
+	return &SessionStoppedError{SessionID: s.ID, State: s.State, Result: s.Result, Err: cause}
 }
 
 // retryReason names why an attempt of r is sent again, or returns "" when

@@ -10,9 +10,10 @@ type WaitOptions struct {
 	// PollInterval is the time between two reads of the events; 0 means
 	// DefaultPollInterval.
 	PollInterval time.Duration
-	// Since, when set, leaves out events that started before it: earlier
-	// restores in the same session. Set it a little before the restore was
-	// sent, to allow for the server's clock.
+	// Since leaves out the events that started before it: those of earlier
+	// restores in the same session. Give the time the restore was sent,
+	// made a little earlier (a few minutes) to allow for the server's clock
+	// being behind yours. Zero counts every event of the session.
 	Since time.Time
 }
 
@@ -32,12 +33,20 @@ type RestoreSummary struct {
 	Events []RestoreSessionEvent
 }
 
-// Wait follows a restore to its end: it reads the session's events every
-// PollInterval until there is at least one (since opts.Since) and none is
-// running, and sums them up. Give ctx a deadline: a restore that never
-// records an event keeps Wait waiting. Use it with the SessionID of a
-// RestoreResult or of an asynchronous RestoreOutcome; when the session
-// holds earlier restores too, set opts.Since.
+// Wait follows a restore to its end and sums up its events. Every
+// PollInterval it reads the session's events and counts those that started
+// at or after opts.Since, the restore's own when Since is when it was sent;
+// it returns once there is at least one and none is running. Use it with
+// the SessionID of a RestoreResult or of an asynchronous RestoreOutcome, and
+// set opts.Since whenever the session may hold earlier restores.
+//
+// While the events do not say the restore finished, Wait reads the session
+// too (Get), so a restore that finishes at once costs no extra call. Once
+// the session has ended (state Stopped, as a server does on its own after a
+// while without use, or result Failed), Wait returns the summary of the
+// events it saw and a *SessionStoppedError, which matches ErrSessionStopped.
+// A restore that records no event keeps Wait waiting while the session
+// works: give ctx a deadline.
 func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opts *WaitOptions) (*RestoreSummary, error) {
 	if err := checkID("sessionID", sessionID); err != nil {
 		return nil, err
@@ -61,6 +70,20 @@ func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opt
 		}
 		if !running && len(sum.Events) > 0 {
 			return sum, nil
+		}
+		sess, err := s.Get(ctx, sessionID)
+		if err != nil {
+			return nil, err
+		}
+		if sess.State == SessionStateStopped || sess.Result == SessionResultFailed {
+			// The restore may have finished between the two reads.
+			if sum, running, err = s.summarize(ctx, sessionID, since); err != nil {
+				return nil, err
+			}
+			if !running && len(sum.Events) > 0 {
+				return sum, nil
+			}
+			return sum, &SessionStoppedError{SessionID: sessionID, State: sess.State, Result: sess.Result}
 		}
 		if timer == nil {
 			timer = time.NewTimer(interval)

