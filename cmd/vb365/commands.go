@@ -605,8 +605,8 @@ func itemsSearch(fs *flag.FlagSet) action {
 // clockSkew is how far behind ours the server's clock may be for --wait to
 // still count the restore's own events, which carry the server's time.
 // Windows domain members keep within five minutes of the domain's time
-// (Kerberos refuses more); the price is that a restore sent in the same
-// session less than this before is counted too.
+// (Kerberos refuses more). Events of earlier restores in the same session
+// are told apart by the server's clock (see restoreItems).
 const clockSkew = 5 * time.Minute
 
 func restoreItems(fs *flag.FlagSet) action {
@@ -634,6 +634,19 @@ func restoreItems(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		// The newest event of the session so far, on the server's clock:
+		// with --wait, what starts after it is this restore's.
+		var newest time.Time
+		if wait {
+			for ev, err := range a.client.RestoreSessions.Events(ctx, a.g.session, nil) {
+				if err != nil {
+					return err
+				}
+				if ev.StartTime.After(newest) {
+					newest = ev.StartTime
+				}
+			}
+		}
 		sent := a.now()
 		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, &vb365.OperatorRestoreRequest{
 			ItemIDs: ids, Folder: folder, Reason: reason,
@@ -650,8 +663,14 @@ func restoreItems(fs *flag.FlagSet) action {
 		fields := []field{{"Restore session", res.SessionID}, {"Mailbox", id}, {"Items", strconv.Itoa(len(ids))}, {"Folder", target}}
 		var failed int
 		if wait {
-			// Only this restore's events: not those of earlier restores in the session.
-			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, &vb365.WaitOptions{Since: sent.Add(-clockSkew)})
+			// Only this restore's events: not those of earlier restores in
+			// the session, which the server's own clock tells apart when
+			// the restore is followed in the session it was sent in.
+			since := sent.Add(-clockSkew)
+			if res.SessionID == a.g.session && newest.After(since) {
+				since = newest.Add(time.Nanosecond)
+			}
+			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, &vb365.WaitOptions{Since: since})
 			if err != nil {
 				return fmt.Errorf("the restore was sent; following it failed (see 'vb365 sessions events --session %s'): %w", res.SessionID, err)
 			}
