@@ -186,6 +186,14 @@ func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 	clear(items)
 	w.Page = Page[T]{Results: items[:0]}
 	err := json.Unmarshal(buf, &w.Page)
+	if err != nil {
+		if fixed, ok := retryZoneless(buf, &w.Page, err); ok {
+			items = w.Results[:cap(w.Results)]
+			clear(items)
+			w.Page = Page[T]{Results: items[:0]}
+			err = json.Unmarshal(fixed, &w.Page)
+		}
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) && se.Offset >= int64(len(buf)) && (sc.depth > 0 || sc.inString) {
 		return io.ErrUnexpectedEOF
