@@ -697,10 +697,17 @@ func errTooLarge(max int64) error {
 	return errors.New("the answer is longer than " + strconv.FormatInt(max, 10) + " bytes")
 }
 
-// decodeJSON decodes one object of at most maxObjectBody bytes.
+// decodeJSON decodes one object of at most maxObjectBody bytes. The bytes
+// read are kept, in a buffer reused from call to call, so that an object
+// whose timestamps lack a zone can be decoded again (timestamps.go).
 func decodeJSON(body io.Reader, out any) error {
-	dec := json.NewDecoder(&capped{r: body, left: maxObjectBody, max: maxObjectBody})
-	if err := dec.Decode(out); err != nil {
+	rec := newRecorded(capped{r: body, left: maxObjectBody, max: maxObjectBody})
+	defer rec.release()
+	err := json.NewDecoder(rec).Decode(out)
+	if err != nil {
+		err = rec.decodeZoneless(out, err)
+	}
+	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return errEmptyAnswer
 		}

@@ -95,6 +95,9 @@ var sessionSeeds = []string{
 	`{"id":"s1",`,
 	`null`, `[]`, `"s"`, ``, `{}{}`, "\xef\xbb\xbf{}",
 	`{"endTime":"0001-01-01T00:00:00Z","creationTime":"9999-12-31T23:59:59.9999999-23:59"}`,
+	`{"id":"s1","creationTime":"2017-05-04 18:00:00","endTime":"2017-05-04T18:00:00.1234567","reason":"2017-05-04 18:00:00"}`,
+	`{"CreationTime":"2017-05-04 18:00:00","creationTime":"2017-13-04 18:00:00","details":"{\"endTime\":\"2017-05-04 18:00:00\"}"}`,
+	`{"creationTime" : "2017-05-04 18:00:00.12345678","endTime":"2017-05-04 18:00:00Z"}`,
 }
 
 func FuzzSessionDecoding(f *testing.F) {
@@ -165,6 +168,8 @@ var itemSeeds = []string{
 	`{"itemClass":"IPM.Appointment","startTime":"2026-13-45T99:00:00Z","duration":1.5}`,
 	`{"attachments":[null,{"sizeBytes":-1},{"sizeBytes":9223372036854775808}]}`,
 	`{"subject":"\ud800 lone surrogate","from":"\u0000"}`,
+	`{"id":"i1","subject":"2017-05-04 18:00:00","sent":"2017-05-04 18:00:00","received":"2017-05-04T18:00:00.1234567","date":"2017-05-04 18:00:00.5"}`,
+	`{"sent":"2017-05-04 18:00:00","dueDate":"2017-02-30 18:00:00","s\u0065nt":"2017-05-04 18:00:00"}`,
 }
 
 func FuzzItemDecoding(f *testing.F) {

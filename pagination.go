@@ -48,21 +48,28 @@ type Link struct {
 	Href string `json:"href"`
 }
 
-// last reports whether no page follows p, which was asked for with limit.
-// The server's next link decides where it sends links; otherwise a short
-// page ends the list.
-func (p *Page[T]) last(limit int) bool {
+// last reports whether no page follows p, which was asked for at offset
+// with limit. An empty page ends every list. A page with totalCount (v6,
+// v7) ends the list once the results asked for and received reach the
+// total, and the server sends no next link: a short page, or links
+// without next, end nothing while the count says more remain (servers
+// answer pages shorter than asked for, and drop next, in the middle of a
+// list). The count goes by the offset asked for, not the page's own
+// offset field, which a server may omit. Without a count, the server's
+// next link decides where it sends links; otherwise a short page ends the
+// list.
+func (p *Page[T]) last(offset, limit int) bool {
 	if len(p.Results) == 0 {
 		return true
+	}
+	if p.TotalCount != nil {
+		return offset+len(p.Results) >= *p.TotalCount && p.Links.Next == nil
 	}
 	if p.Links.Self != nil || p.Links.First != nil {
 		return p.Links.Next == nil
 	}
 	if p.Limit > 0 {
 		limit = p.Limit
-	}
-	if p.TotalCount != nil && p.Offset+len(p.Results) >= *p.TotalCount {
-		return true
 	}
 	return len(p.Results) < limit
 }
@@ -179,6 +186,14 @@ func (w *pageWire[T]) decodeBody(resp *http.Response) error {
 	clear(items)
 	w.Page = Page[T]{Results: items[:0]}
 	err := json.Unmarshal(buf, &w.Page)
+	if err != nil {
+		if fixed, ok := retryZoneless(buf, &w.Page, err); ok {
+			items = w.Results[:cap(w.Results)]
+			clear(items)
+			w.Page = Page[T]{Results: items[:0]}
+			err = json.Unmarshal(fixed, &w.Page)
+		}
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) && se.Offset >= int64(len(buf)) && (sc.depth > 0 || sc.inString) {
 		return io.ErrUnexpectedEOF
@@ -278,7 +293,8 @@ func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T]
 }
 
 // listAll walks a list page by page. It stops after yielding an error, and
-// when the caller stops. The page's memory is reused from page to page, so
+// when the caller stops, and otherwise goes on until Page.last says the
+// list is done: with totalCount, not before the total. The page's memory is reused from page to page, so
 // iterating holds one page at a time however long the list. A page whose
 // results repeat an earlier page's is an error: a server that ignores the
 // offset would otherwise send the same page forever.
@@ -319,7 +335,7 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 					return
 				}
 			}
-			if p.last(limit) {
+			if p.last(offset, limit) {
 				return
 			}
 			offset += len(p.Results)

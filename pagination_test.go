@@ -190,3 +190,180 @@ func TestFolderAndItemFilterPerVersion(t *testing.T) {
 		assert.Equal(t, "offset=0&limit=500&"+tc.itemKey+"=F%2B%2F%3D", itemQuery)
 	}
 }
+
+// shortPages serves real mailboxes, at most size per page whatever limit
+// is asked for, with totalCount claimed, and records the offsets and
+// limits asked for. page shapes the rest of each page: the offset field
+// and _links.
+func shortPages(f *fakeAPI, real, size, claimed int, page func(offset, n int) string, asked *[]string) {
+	f.handle("GET /v6/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("offset"))
+		*asked = append(*asked, q.Get("offset")+"/"+q.Get("limit"))
+		if len(*asked) > 50 {
+			writeJSON(w, 400, `{"message":"the test's bound of 50 pages"}`)
+			return
+		}
+		var res []string
+		for i := offset; i < min(offset+size, real); i++ {
+			res = append(res, fmt.Sprintf(`{"id":"m%d"}`, i))
+		}
+		writeJSON(w, 200, fmt.Sprintf(`{"results":[%s],"totalCount":%d%s}`,
+			strings.Join(res, ","), claimed, page(offset, len(res))))
+	})
+}
+
+func collectIDs(t *testing.T, c *Client, opts *ListOptions) []string {
+	t.Helper()
+	var got []string
+	for m, err := range c.Mailboxes.All(t.Context(), "s1", opts) {
+		require.NoError(t, err)
+		got = append(got, m.ID)
+	}
+	return got
+}
+
+func wantIDs(from, to int) []string {
+	var ids []string
+	for i := from; i < to; i++ {
+		ids = append(ids, fmt.Sprintf("m%d", i))
+	}
+	return ids
+}
+
+// A server that answers fewer results than asked for, in the middle of a
+// list, with a totalCount that says more remain: the list goes on to the
+// total, and asks no page past it.
+func TestAllGoesOnToTotalCountPastShortPages(t *testing.T) {
+	t.Parallel()
+	for name, page := range map[string]func(offset, n int) string{
+		"no offset field, no links": func(int, int) string { return "" },
+		"offset field":              func(offset, _ int) string { return `,"offset":` + strconv.Itoa(offset) + `,"limit":10` },
+		"offset field always 0":     func(int, int) string { return `,"offset":0,"limit":10` },
+		"links without next": func(offset, _ int) string {
+			return `,"offset":` + strconv.Itoa(offset) + `,"limit":10,"_links":{"self":{"href":"/v6/x"},"first":{"href":"/v6/x"}}`
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t)
+			var asked []string
+			shortPages(f, 19, 4, 19, page, &asked)
+			assert.Equal(t, wantIDs(0, 19), collectIDs(t, c, &ListOptions{Limit: 10}))
+			assert.Equal(t, []string{"0/10", "4/10", "8/10", "12/10", "16/10"}, asked)
+		})
+	}
+}
+
+// The count is taken from the offset asked for: a list that starts at an
+// offset ends at the total, not that many results later.
+func TestAllCountsFromTheOffsetAskedFor(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var asked []string
+	shortPages(f, 19, 4, 19, func(int, int) string { return "" }, &asked)
+	assert.Equal(t, wantIDs(10, 19), collectIDs(t, c, &ListOptions{Offset: 10, Limit: 10}))
+	assert.Equal(t, []string{"10/10", "14/10", "18/10"}, asked)
+}
+
+// Full pages whose links never carry next, as v7 servers have sent them
+// (980 of 1,900 mailboxes listed): totalCount says more remain.
+func TestAllFollowsTotalCountWhenLinksLackNext(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var asked []string
+	shortPages(f, 25, 10, 25, func(offset, _ int) string {
+		return `,"offset":` + strconv.Itoa(offset) + `,"limit":10,"_links":{"self":{"href":"/v6/x"}}`
+	}, &asked)
+	assert.Equal(t, wantIDs(0, 25), collectIDs(t, c, &ListOptions{Limit: 10}))
+	assert.Equal(t, []string{"0/10", "10/10", "20/10"}, asked)
+}
+
+// A totalCount larger than what the server has: the list ends on the
+// first empty page, and asks nothing after it.
+func TestAllEndsOnEmptyPageBeforeTotalCount(t *testing.T) {
+	t.Parallel()
+	for _, links := range []bool{false, true} {
+		c, f := setup(t)
+		var asked []string
+		shortPages(f, 25, 10, 40, func(offset, n int) string {
+			if !links {
+				return ""
+			}
+			l := `,"_links":{"self":{"href":"/v6/x"}`
+			if n > 0 {
+				l += `,"next":{"href":"/v6/x?offset=` + strconv.Itoa(offset+n) + `"}`
+			}
+			return l + "}"
+		}, &asked)
+		assert.Equal(t, wantIDs(0, 25), collectIDs(t, c, &ListOptions{Limit: 10}), "links %v", links)
+		assert.Equal(t, []string{"0/10", "10/10", "20/10", "25/10"}, asked, "links %v", links)
+	}
+}
+
+// totalCount does not end a list whose page still links to a next one.
+func TestAllFollowsNextPastTotalCount(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var asked []string
+	shortPages(f, 25, 10, 10, func(offset, n int) string {
+		if n == 0 {
+			return ""
+		}
+		return `,"_links":{"self":{"href":"/v6/x"},"next":{"href":"/v6/x?offset=` + strconv.Itoa(offset+n) + `"}}`
+	}, &asked)
+	assert.Equal(t, wantIDs(0, 25), collectIDs(t, c, &ListOptions{Limit: 10}))
+	assert.Equal(t, []string{"0/10", "10/10", "20/10", "25/10"}, asked)
+}
+
+// A server that ignores the offset and claims a total it never reaches is
+// stopped by the repeated page, not followed forever.
+func TestAllTotalCountStillStopsOnRepeatedPage(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	calls := f.handle("GET /v6/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"offset":0,"limit":10,"results":[{"id":"a"},{"id":"b"}],"totalCount":1000}`)
+	})
+	var ids []string
+	var errs []error
+	for m, err := range c.Mailboxes.All(t.Context(), "s1", &ListOptions{Limit: 10}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, m.ID)
+	}
+	assert.Equal(t, []string{"a", "b"}, ids)
+	require.Len(t, errs, 1)
+	assert.ErrorContains(t, errs[0], "repeats an earlier page")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+// Without totalCount (v8), a short page ends the list, and so do links
+// without next, as before.
+func TestAllWithoutTotalCountStopsOnShortPageOrMissingNext(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		size int
+		tail string
+	}{
+		"short page":         {4, ""},
+		"links without next": {10, `,"_links":{"self":{"href":"/v8/x"}}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t, WithAPIVersion(V8))
+			var asked []string
+			f.handle("GET /v8/RestoreSessions/s1/organization/mailboxes", func(w http.ResponseWriter, r *http.Request) {
+				asked = append(asked, r.URL.Query().Get("offset"))
+				var res []string
+				for i := range tc.size {
+					res = append(res, fmt.Sprintf(`{"id":"m%d"}`, i))
+				}
+				writeJSON(w, 200, `{"offset":0,"limit":10,"results":[`+strings.Join(res, ",")+`]`+tc.tail+`}`)
+			})
+			assert.Equal(t, wantIDs(0, tc.size), collectIDs(t, c, &ListOptions{Limit: 10}))
+			assert.Equal(t, []string{"0"}, asked)
+		})
+	}
+}

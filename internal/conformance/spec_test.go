@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -78,9 +79,19 @@ func init() {
 
 // specDir finds the directory of the descriptions. ok is false when they
 // are absent from the default place; a VB365_OPENAPI_DIR that does not
-// hold them is an error, not a reason to skip.
+// hold them is an error, not a reason to skip, and so is their absence
+// when CI is set.
 func specDir() (dir string, ok bool, err error) {
-	if d := os.Getenv(specDirEnv); d != "" {
+	return findSpecs(os.Getenv, repoRoot)
+}
+
+// ciEnv is set by CI systems (GitHub Actions, GitLab, Buildkite, ...).
+const ciEnv = "CI"
+
+// findSpecs is specDir with the environment and the module root given.
+// CI counts as set unless empty or a false value ("false", "0").
+func findSpecs(getenv func(string) string, root func() (string, error)) (dir string, ok bool, err error) {
+	if d := getenv(specDirEnv); d != "" {
 		for _, v := range apiVersions {
 			if _, err := os.Stat(filepath.Join(d, specFile(v))); err != nil {
 				return d, false, fmt.Errorf("%s=%s: %w", specDirEnv, d, err)
@@ -88,13 +99,19 @@ func specDir() (dir string, ok bool, err error) {
 		}
 		return d, true, nil
 	}
-	root, err := repoRoot()
+	r, err := root()
 	if err != nil {
 		return "", false, err
 	}
-	d := filepath.Join(filepath.Dir(root), "shared", "openapi")
+	d := filepath.Join(filepath.Dir(r), "shared", "openapi")
 	for _, v := range apiVersions {
 		if _, err := os.Stat(filepath.Join(d, specFile(v))); err != nil {
+			if ci := getenv(ciEnv); ci != "" {
+				if on, perr := strconv.ParseBool(ci); perr != nil || on {
+					return d, false, fmt.Errorf("%s=%s is set and the server's OpenAPI descriptions are missing: %w; "+
+						"put them in %s or set %s to their directory", ciEnv, ci, err, d, specDirEnv)
+				}
+			}
 			return d, false, nil
 		}
 	}
@@ -122,7 +139,9 @@ func repoRoot() (string, error) {
 }
 
 // specFor returns the description of v, skipping the test when the
-// descriptions are not beside the checkout.
+// descriptions are not beside the checkout (and neither CI nor
+// VB365_OPENAPI_DIR is set). A skip is also noted for TestMain, which
+// reports it where a plain go test run shows it.
 func specFor(t testing.TB, v vb365.APIVersion) *spec {
 	t.Helper()
 	dir, ok, err := specDir()
@@ -130,9 +149,9 @@ func specFor(t testing.TB, v vb365.APIVersion) *spec {
 		t.Fatalf("conformance: %v", err)
 	}
 	if !ok {
-		t.Skipf("conformance: the server's OpenAPI descriptions (%s, %s, %s) are not in %s; "+
-			"put them there or set %s to their directory to validate the SDK's traffic against them",
-			specFile(vb365.V6), specFile(vb365.V7), specFile(vb365.V8), dir, specDirEnv)
+		msg := skipMessage(dir)
+		noteSkip(t.Name(), msg)
+		t.Skip("conformance: " + msg)
 	}
 	r := specLoaders[v]()
 	if r.err != nil {
