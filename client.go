@@ -563,7 +563,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	if q != "" {
 		u += "?" + q
 	}
-	r.attempts, r.sessionChecked = 0, false
+	r.sessionChecked = false
 	ctx = context.WithValue(ctx, callKey{}, r)
 	if r.unsafe {
 		ctx = r.traced(ctx)
@@ -578,6 +578,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			auth = tok.header
 		}
 		r.stage.Store(stageNone) // a login's own connection does not count
+		r.attempts = 0           // a call re-sent after a 401 has its whole retry budget
 		resp, err := c.send(ctx, r, u, auth)
 		if err != nil {
 			return c.transportError(ctx, r, err)
@@ -650,8 +651,7 @@ var jsonHeader = []string{"application/json"}
 func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, out any, auth string) error {
 	defer drain(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body := readErrorBody(resp.Body)
-		apiErr := newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
+		apiErr := r.apiError(resp, auth)
 		if !r.unsafe || !mayHaveActed(resp) {
 			return apiErr
 		}
@@ -683,6 +683,14 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 		return c.decodeError(ctx, r, err)
 	}
 	return nil
+}
+
+// apiError reads a non-2xx answer to r into an *APIError, with the secrets
+// the request carried (auth, the Authorization header sent, and r.secrets)
+// redacted should the server have repeated them.
+func (r *request) apiError(resp *http.Response, auth string) *APIError {
+	body := readErrorBody(resp.Body)
+	return newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
 }
 
 // bodyDecoder is a result that reads its answer's body itself (pages).

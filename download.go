@@ -197,13 +197,17 @@ func (dl *downloader) validator() string {
 func (dl *downloader) receive(resp *http.Response) error {
 	d, pw := dl.d, dl.pw
 	body := io.Reader(resp.Body)
-	etag := resp.Header.Get("ETag")
+	etag, modified := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	if d.Written == 0 {
 		// Nothing is kept of an earlier answer: this one is the file.
-		d.Total, dl.etag, dl.modified = -1, etag, resp.Header.Get("Last-Modified")
+		d.Total, dl.etag, dl.modified = -1, etag, modified
 	}
-	if dl.etag != "" && etag != "" && etag != dl.etag {
+	switch {
+	case dl.etag != "" && etag != "" && etag != dl.etag:
 		return dl.changed("its ETag was " + shownTag(dl.etag) + ", now " + shownTag(etag))
+	case dl.modified != "" && modified != "" && modified != dl.modified:
+		// A server that ignores If-Range still says when its file changed.
+		return dl.changed("it was last modified " + quote(dl.modified) + ", now " + quote(modified))
 	}
 	end := int64(-1) // where this answer's body ends in the file, if known
 	switch {
@@ -218,7 +222,7 @@ func (dl *downloader) receive(resp *http.Response) error {
 			bad = "which does not start at byte " + strconv.FormatInt(d.Written, 10)
 		case last < start:
 			bad = "which ends before it starts"
-		case total >= 0 && last >= total:
+		case total >= 0 && last >= total, total < 0 && d.Total >= 0 && last >= d.Total:
 			bad = "which ends past the file's size"
 		case resp.ContentLength >= 0 && resp.ContentLength != last-start+1:
 			bad = "which disagrees with its Content-Length " + strconv.FormatInt(resp.ContentLength, 10)

@@ -59,14 +59,17 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // has stopped (sessions stop on their own when idle), and sending the call
 // again would only get more of them. It returns an error matching
 // ErrSessionStopped when the session is stopped.
+// The answer is read first, so that its connection is free for the look.
 func (c *Client) checkSession(ctx context.Context, r *request, resp *http.Response) error {
-	s := c.stoppedSession(ctx, r)
-	if s == nil {
+	if r.sessionID() == "" || r.sessionChecked {
 		return nil
 	}
-	body := readErrorBody(resp.Body)
+	apiErr := r.apiError(resp, resp.Request.Header.Get("Authorization"))
 	drain(resp.Body)
-	return s.stoppedError(newAPIError(r.method, r.url, resp.StatusCode, body, r.secrets...))
+	if s := c.stoppedSession(ctx, r); s != nil {
+		return s.stoppedError(apiErr)
+	}
+	return nil
 }
 
 // stoppedSession looks, once a call, at the state of the restore session

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"time"
@@ -102,12 +103,14 @@ func sendOnce(ctx context.Context) bool {
 
 // bounded is the top layer of the client's transport: it bounds each
 // attempt of a call, a login or a logout. An attempt waits at most timeout
-// for its answer's headers, and its body may then send nothing for as
-// long; a download waits for its headers as long as the caller's context
-// allows (a PST is built before its first byte) and its body is bounded by
-// the request's stall instead. A bound that runs out cancels the attempt
-// alone, never the caller's context, and the attempt's error matches
-// ErrTimeout.
+// for its answer's headers, counted from when it has a connection (a wait
+// for a free one is not counted; dialling has the dialer's own bounds), and
+// its body may then send nothing for as long; a download waits for its
+// headers as long as the caller's context allows (a PST is built before its
+// first byte) and its body is bounded by the request's stall instead. A
+// bound that runs out cancels the attempt alone, never the caller's
+// context, and the attempt's error matches ErrTimeout. Every body it
+// returns can be hurried (see hurry), bound or no bound.
 type bounded struct {
 	base    http.RoundTripper
 	timeout time.Duration // 0: no bound
@@ -119,15 +122,18 @@ func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r, _ := req.Context().Value(callKey{}).(*request); r != nil && r.stream != nil {
 		headers, stall = 0, r.stall
 	}
-	if headers <= 0 && stall <= 0 {
-		return b.base.RoundTrip(req)
-	}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := &watch{cancel: cancel}
 	w.timer = time.AfterFunc(time.Hour, w.fire)
 	w.timer.Stop()
 	if headers > 0 {
+		// A transport that reports no connection events is bounded from
+		// the start.
 		w.arm(headers, "no answer")
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GetConn: func(string) { w.disarm() },
+			GotConn: func(httptrace.GotConnInfo) { w.arm(headers, "no answer") },
+		})
 	}
 	resp, err := b.base.RoundTrip(req.WithContext(ctx))
 	if !w.disarm() {
@@ -225,18 +231,27 @@ func (e *timeoutError) Timeout() bool { return true }
 func (e *timeoutError) Temporary() bool { return true }
 
 // watchedBody is an answer's body whose reads wait at most stall (0: as
-// long as they take), and which ends its attempt's context when closed.
+// long as they take) and, once hurried, end by a deadline; it ends its
+// attempt's context when closed.
 type watchedBody struct {
 	io.ReadCloser
-	w     *watch
-	stall time.Duration
+	w        *watch
+	stall    time.Duration
+	deadline time.Time // zero: none
 }
 
 func (b *watchedBody) Read(p []byte) (int, error) {
-	if b.stall <= 0 {
+	d := b.stall
+	if !b.deadline.IsZero() {
+		d = time.Until(b.deadline)
+		if d <= 0 {
+			return 0, &timeoutError{what: "the rest of the answer's body", bound: bodyGrace}
+		}
+	}
+	if d <= 0 {
 		return b.ReadCloser.Read(p)
 	}
-	b.w.arm(b.stall, "no byte of the answer's body")
+	b.w.arm(d, "no byte of the answer's body")
 	n, err := b.ReadCloser.Read(p)
 	if !b.w.disarm() {
 		err = b.w.err()
@@ -257,11 +272,11 @@ func (b *watchedBody) Close() error {
 // reused. The error is returned then, not after a server that stalls.
 const bodyGrace = time.Second
 
-// hurry makes the reads of body, an answer's body from the client's
-// transport, wait at most grace for each piece.
+// hurry makes the rest of body, an answer's body from the client's
+// transport, come within grace, or its reads fail.
 func hurry(body io.Reader, grace time.Duration) {
-	if b, ok := body.(*watchedBody); ok {
-		b.stall = grace
+	if b, ok := body.(*watchedBody); ok && b.deadline.IsZero() {
+		b.deadline = time.Now().Add(grace)
 	}
 }
 

@@ -43,8 +43,9 @@ type RestoreSummary struct {
 // While the events do not say the restore finished, Wait reads the session
 // too (Get), so a restore that finishes at once costs no extra call. Once
 // the session has ended (state Stopped, as a server does on its own after a
-// while without use, or result Failed), Wait returns the summary of the
-// events it saw and a *SessionStoppedError, which matches ErrSessionStopped.
+// while without use, whatever its result; a working session's result may
+// be an earlier restore's), Wait returns the summary of the events it saw
+// and a *SessionStoppedError, which matches ErrSessionStopped.
 // A restore that records no event keeps Wait waiting while the session
 // works: give ctx a deadline.
 func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opts *WaitOptions) (*RestoreSummary, error) {
@@ -75,7 +76,7 @@ func (s *RestoreSessionsService) Wait(ctx context.Context, sessionID string, opt
 		if err != nil {
 			return nil, err
 		}
-		if sess.State == SessionStateStopped || sess.Result == SessionResultFailed {
+		if sess.State != SessionStateWorking && sess.State != "" {
 			// The restore may have finished between the two reads.
 			if sum, running, err = s.summarize(ctx, sessionID, since); err != nil {
 				return nil, err

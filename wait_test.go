@@ -66,14 +66,14 @@ func TestWaitEndsWhenTheSessionFails(t *testing.T) {
 		writeJSON(w, 200, `{"offset":0,"limit":500,"results":[]}`)
 	})
 	f.handle("GET /v6/RestoreSessions/r1", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `{"id":"r1","state":"Working","result":"Failed"}`)
+		writeJSON(w, 200, `{"id":"r1","state":"Stopped","result":"Failed"}`)
 	})
 	sum, err := c.RestoreSessions.Wait(ctx, "r1", &WaitOptions{PollInterval: time.Millisecond})
 	require.ErrorIs(t, err, ErrSessionStopped)
 	var ended *SessionStoppedError
 	require.ErrorAs(t, err, &ended)
 	assert.Equal(t, SessionResultFailed, ended.Result)
-	assert.Equal(t, SessionStateWorking, ended.State)
+	assert.Equal(t, SessionStateStopped, ended.State)
 	require.NotNil(t, sum)
 	assert.Empty(t, sum.Events)
 }
