@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -509,16 +508,13 @@ const (
 	stageConnected  // a connection is in hand: the request may be on its way
 )
 
-// traced makes the transport report to r how far each attempt gets, so
-// that a failure while still getting a connection (a refused dial, a TLS
-// handshake, a wait for a free connection cut short) is known to have sent
-// nothing. A transport that reports nothing leaves every failure in doubt.
-func (r *request) traced(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GetConn: func(string) { r.stage.Store(stageConnecting) },
-		GotConn: func(httptrace.GotConnInfo) { r.stage.Store(stageConnected) },
-	})
-}
+// staged reports whether the transport is to report to r how far each
+// attempt gets (see bounded), so that a failure while still getting a
+// connection (a refused dial, a TLS handshake, a wait for a free connection
+// cut short) is known to have sent nothing. A transport that reports
+// nothing leaves every failure in doubt. Logins are never re-sent after a
+// failure, and share one request.
+func (r *request) staged() bool { return r.unsafe && r != loginCall }
 
 // notSent reports whether the failed attempt never had a connection.
 func (r *request) notSent(err error) bool {
@@ -565,9 +561,6 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 	}
 	r.sessionChecked = false
 	ctx = context.WithValue(ctx, callKey{}, r)
-	if r.unsafe {
-		ctx = r.traced(ctx)
-	}
 	for relogin := false; ; relogin = true {
 		var auth string
 		if !r.anonymous {

@@ -118,22 +118,28 @@ type bounded struct {
 
 // RoundTrip implements http.RoundTripper.
 func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
+	r, _ := req.Context().Value(callKey{}).(*request)
 	headers, stall := b.timeout, b.timeout
-	if r, _ := req.Context().Value(callKey{}).(*request); r != nil && r.stream != nil {
+	if r != nil && r.stream != nil {
 		headers, stall = 0, r.stall
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
-	w := &watch{cancel: cancel}
+	// The body and its watch come in one allocation.
+	body := &watchedBody{watch: watch{cancel: cancel, headers: headers}, stall: max(stall, 0)}
+	w := &body.watch
 	w.timer = time.AfterFunc(time.Hour, w.fire)
 	w.timer.Stop()
+	if r != nil && r.staged() {
+		w.staged = r
+	}
 	if headers > 0 {
 		// A transport that reports no connection events is bounded from
 		// the start.
 		w.arm(headers, "no answer")
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GetConn: func(string) { w.disarm() },
-			GotConn: func(httptrace.GotConnInfo) { w.arm(headers, "no answer") },
-		})
+	}
+	if headers > 0 || w.staged != nil {
+		w.trace = httptrace.ClientTrace{GetConn: w.getConn, GotConn: w.gotConn}
+		ctx = httptrace.WithClientTrace(ctx, &w.trace)
 	}
 	resp, err := b.base.RoundTrip(req.WithContext(ctx))
 	if !w.disarm() {
@@ -147,7 +153,8 @@ func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel(nil)
 		return nil, err
 	}
-	resp.Body = &watchedBody{ReadCloser: resp.Body, w: w, stall: max(stall, 0)}
+	body.ReadCloser = resp.Body
+	resp.Body = body
 	return resp, nil
 }
 
@@ -163,8 +170,11 @@ func (b *bounded) CloseIdleConnections() {
 // comes late, after the watch was armed again, finds the new deadline
 // ahead and does nothing.
 type watch struct {
-	timer  *time.Timer
-	cancel context.CancelCauseFunc
+	timer   *time.Timer
+	cancel  context.CancelCauseFunc
+	headers time.Duration // the bound of the wait for headers, from GotConn
+	staged  *request      // the call whose stage the attempt reports, or nil
+	trace   httptrace.ClientTrace
 
 	mu       sync.Mutex
 	armed    bool
@@ -172,6 +182,26 @@ type watch struct {
 	deadline time.Time
 	bound    time.Duration // the bound of the current wait
 	what     string        // what did not come in time
+}
+
+// getConn and gotConn are the attempt's connection events: the wait for a
+// connection is not counted, the wait for headers starts once it is there.
+func (w *watch) getConn(string) {
+	if w.staged != nil {
+		w.staged.stage.Store(stageConnecting)
+	}
+	if w.headers > 0 {
+		w.disarm()
+	}
+}
+
+func (w *watch) gotConn(httptrace.GotConnInfo) {
+	if w.staged != nil {
+		w.staged.stage.Store(stageConnected)
+	}
+	if w.headers > 0 {
+		w.arm(w.headers, "no answer")
+	}
 }
 
 // arm starts a wait of at most d for what.
@@ -235,7 +265,7 @@ func (e *timeoutError) Temporary() bool { return true }
 // attempt's context when closed.
 type watchedBody struct {
 	io.ReadCloser
-	w        *watch
+	watch
 	stall    time.Duration
 	deadline time.Time // zero: none
 }
@@ -251,18 +281,18 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	if d <= 0 {
 		return b.ReadCloser.Read(p)
 	}
-	b.w.arm(d, "no byte of the answer's body")
+	b.arm(d, "no byte of the answer's body")
 	n, err := b.ReadCloser.Read(p)
-	if !b.w.disarm() {
-		err = b.w.err()
+	if !b.disarm() {
+		err = b.err()
 	}
 	return n, err
 }
 
 func (b *watchedBody) Close() error {
-	b.w.disarm()
+	b.disarm()
 	err := b.ReadCloser.Close()
-	b.w.cancel(nil)
+	b.cancel(nil)
 	return err
 }
 
