@@ -127,15 +127,30 @@ func repoRoot() (string, error) {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		// This test is a module of its own inside the SDK's repository:
+		// the root is the directory of the SDK's go.mod.
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modulePath(b) == sdkModule {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
+			return "", errors.New("no go.mod of " + sdkModule + " above the working directory")
 		}
 		dir = parent
 	}
+}
+
+// sdkModule is the SDK's module path.
+const sdkModule = "github.com/vb365-go/vb365"
+
+// modulePath returns the module path a go.mod declares.
+func modulePath(gomod []byte) string {
+	for line := range strings.Lines(string(gomod)) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
 }
 
 // specFor returns the description of v, skipping the test when the

@@ -21,7 +21,7 @@ func specTree(t *testing.T, full bool) (root, specs string) {
 	tmp := t.TempDir()
 	root, specs = filepath.Join(tmp, "mod"), filepath.Join(tmp, "shared", "openapi")
 	require.NoError(t, os.MkdirAll(root, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module "+sdkModule+"\n"), 0o644))
 	require.NoError(t, os.MkdirAll(specs, 0o755))
 	if full {
 		for _, v := range apiVersions {
