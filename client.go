@@ -660,16 +660,16 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	if r.stream != nil {
 		return r.stream(resp)
 	}
-	if out == nil || resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0 {
-		if out != nil {
-			return c.decodeError(ctx, r, errEmptyAnswer)
-		}
+	if out == nil {
 		return nil
 	}
 	var err error
-	if d, ok := out.(bodyDecoder); ok {
+	switch d, ok := out.(bodyDecoder); {
+	case ok:
 		err = d.decodeBody(resp)
-	} else {
+	case resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0:
+		err = errEmptyAnswer
+	default:
 		err = decodeJSON(resp.Body, out)
 	}
 	if err != nil {
@@ -686,7 +686,8 @@ func (r *request) apiError(resp *http.Response, auth string) *APIError {
 	return newAPIError(r.method, r.url, resp.StatusCode, body, append([]string{strings.TrimPrefix(auth, "Bearer ")}, r.secrets...)...)
 }
 
-// bodyDecoder is a result that reads its answer's body itself (pages).
+// bodyDecoder is a result that reads its answer's body itself (pages, and
+// the answers of Do), also when the answer is empty.
 type bodyDecoder interface {
 	decodeBody(*http.Response) error
 }
@@ -701,8 +702,11 @@ func errTooLarge(max int64) error {
 // decodeJSON decodes one object of at most maxObjectBody bytes. The bytes
 // read are kept, in a buffer reused from call to call, so that an object
 // whose timestamps lack a zone can be decoded again (timestamps.go).
-func decodeJSON(body io.Reader, out any) error {
-	rec := newRecorded(capped{r: body, left: maxObjectBody, max: maxObjectBody})
+func decodeJSON(body io.Reader, out any) error { return decodeJSONUpTo(body, out, maxObjectBody) }
+
+// decodeJSONUpTo decodes one JSON value of at most max bytes.
+func decodeJSONUpTo(body io.Reader, out any, max int64) error {
+	rec := newRecorded(capped{r: body, left: max, max: max})
 	defer rec.release()
 	err := json.NewDecoder(rec).Decode(out)
 	if err != nil {
