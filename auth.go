@@ -52,9 +52,91 @@ type grant struct {
 	secret    Secret                                    // the password
 	assertion func(ctx context.Context) (string, error) // the operator's assertion, fresh for each login
 	refresh   Secret                                    // the newest refresh token
+	store     TokenStore                                // keeps the tokens across processes, or nil
+	loaded    bool                                      // store was read
+}
+
+// TokenStore keeps a login's tokens across processes, so that a program run
+// again and again (a script calling a CLI a hundred times) does not log in
+// each time: VB365 throttles its token endpoint. The client reads the store
+// once, before its first login, and saves the tokens after every login and
+// renewal. Tokens are secrets: keep them where only their user can read
+// them. A password or an assertion is never given to a store.
+type TokenStore interface {
+	// Load returns the tokens kept, or nil when there are none. An error is
+	// taken as none: the client logs in.
+	Load(ctx context.Context) (*oauth2.Token, error)
+	// Save keeps tok, the newest access and refresh tokens; nil forgets
+	// them (the server refused them, or Close ended the login). An error
+	// does not fail the login that made the tokens.
+	Save(ctx context.Context, tok *oauth2.Token) error
+}
+
+// WithTokenStore keeps the tokens of a WithPassword, WithOperator or
+// WithOperatorSource login in store across processes (see TokenStore). A
+// kept access token that has not expired is used without a login; an
+// expired one is renewed with the kept refresh token, and a refused refresh
+// falls back to a fresh login, as always. Close forgets the kept tokens.
+func WithTokenStore(store TokenStore) Option {
+	return func(s *settings) error {
+		if store == nil {
+			return invalidArg("store", "must not be nil")
+		}
+		s.store = store
+		return nil
+	}
+}
+
+// loadStore returns the kept access token while it is valid, and takes the
+// kept refresh token for the next renewal. It reads the store once.
+func (g *grant) loadStore(ctx context.Context) *oauth2.Token {
+	if g.store == nil || g.loaded {
+		return nil
+	}
+	g.loaded = true
+	tok, err := g.store.Load(ctx)
+	if err != nil || tok == nil {
+		if err != nil && g.c.debug {
+			g.c.logger.DebugContext(ctx, "vb365 token store: nothing loaded", "error", err.Error())
+		}
+		return nil
+	}
+	if tok.RefreshToken != "" {
+		g.refresh = Secret(tok.RefreshToken)
+	}
+	if tok.AccessToken == "" || tok.Expiry.IsZero() || !g.c.now().Before(tok.Expiry) {
+		return nil
+	}
+	return &oauth2.Token{AccessToken: tok.AccessToken, TokenType: "Bearer", Expiry: tok.Expiry}
+}
+
+// save gives the store the newest tokens, or nil to forget them.
+func (g *grant) save(ctx context.Context, tok *oauth2.Token) {
+	if g.store == nil {
+		return
+	}
+	if tok != nil {
+		tok = &oauth2.Token{AccessToken: tok.AccessToken, TokenType: "Bearer", RefreshToken: string(g.refresh), Expiry: tok.Expiry}
+	}
+	if err := g.store.Save(ctx, tok); err != nil && g.c.debug {
+		g.c.logger.DebugContext(ctx, "vb365 token store: not saved", "error", err.Error())
+	}
 }
 
 func (g *grant) fetch(ctx context.Context) (*oauth2.Token, error) {
+	if tok := g.loadStore(ctx); tok != nil {
+		return tok, nil
+	}
+	tok, err := g.login(ctx)
+	if err == nil {
+		g.save(ctx, tok)
+	}
+	return tok, err
+}
+
+// login gets new tokens: a renewal with the refresh token, or a fresh
+// login when there is none or the server refused it.
+func (g *grant) login(ctx context.Context) (*oauth2.Token, error) {
 	if g.refresh != "" {
 		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {string(g.refresh)}}
 		tok, err := g.request(ctx, "refresh_token", form, string(g.refresh))
@@ -65,6 +147,7 @@ func (g *grant) fetch(ctx context.Context) (*oauth2.Token, error) {
 			return nil, err
 		}
 		g.refresh = ""
+		g.save(ctx, nil)
 	}
 	form := url.Values{"grant_type": {g.kind}}
 	if g.kind == "password" {

@@ -93,7 +93,8 @@ type Client struct {
 	hc        *http.Client
 	retry     *retryablehttp.Client
 	maxWait   time.Duration
-	tokens    *tokenCache // nil without credentials
+	tokens    *tokenCache           // nil without credentials
+	forget    func(context.Context) // forgets the tokens kept in a TokenStore, or nil
 	logger    *slog.Logger
 	debug     bool // logger enabled at debug level
 	userAgent string
@@ -125,6 +126,7 @@ type settings struct {
 	userAgent  string
 	timeout    time.Duration
 	allowHTTP  bool
+	store      TokenStore
 }
 
 // WithPassword logs in with grant_type=password, as an administrator, and
@@ -347,6 +349,9 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	if s.creds > 1 {
 		return nil, invalidArg("opts", "only one of WithPassword, WithOperator, WithOperatorSource and WithTokenSource may be given")
 	}
+	if s.store != nil && s.grant == nil {
+		return nil, invalidArg("opts", "WithTokenStore keeps the tokens of WithPassword, WithOperator or WithOperatorSource; give one of them")
+	}
 	if s.hc != nil && s.rootCAs != nil {
 		return nil, invalidArg("opts", "WithRootCAs cannot be combined with WithHTTPClient; set the CA pool in the client's transport")
 	}
@@ -388,8 +393,11 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	}
 	switch {
 	case s.grant != nil:
-		s.grant.c = c
+		s.grant.c, s.grant.store = c, s.store
 		c.tokens = newTokenCache(s.grant.fetch, c.now)
+		if g := s.grant; g.store != nil {
+			c.forget = func(ctx context.Context) { g.save(ctx, nil) }
+		}
 	case s.ts != nil:
 		ts := s.ts
 		c.tokens = newTokenCache(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, c.now)

@@ -87,8 +87,10 @@ func (c *Client) apiBase(ctx context.Context) (*apiBase, error) {
 // v8 it logs the token out (POST /vN/token/logout). v6 has no logout: the
 // token stays valid on the server until it expires, so on v6 Close only
 // forgets it; stop the restore sessions you opened (RestoreSessions.Stop)
-// to end them. Calls after Close return ErrClosed. Close is safe to call
-// more than once.
+// to end them. With WithTokenStore, Close also forgets the kept tokens; a
+// program that wants its login kept for its next run ends with
+// CloseIdleConnections instead. Calls after Close return ErrClosed. Close is
+// safe to call more than once.
 func (c *Client) Close(ctx context.Context) error {
 	if err := checkCtx(ctx); err != nil {
 		return err
@@ -103,6 +105,9 @@ func (c *Client) Close(ctx context.Context) error {
 	t, err := c.tokens.close(ctx)
 	if err != nil {
 		return err
+	}
+	if c.forget != nil {
+		c.forget(ctx)
 	}
 	a := c.api.Load()
 	if t == nil || a == nil || a.version == V6 {
