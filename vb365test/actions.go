@@ -348,6 +348,9 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 	// Answer.
 	switch c.kind {
 	case ActionExportToPst, ActionSave:
+		if !s.waitExport(w, req) { // WithExportDelay (extras.go)
+			return
+		}
 		streamDownload(w, gen, "application/octet-stream", filename, start, end, partial)
 	case ActionSendToDefaultAddress, ActionSendToDifferentAddress:
 		if c.version >= 8 {

@@ -203,8 +203,10 @@ func (s *Server) handleToken(w http.ResponseWriter, req *http.Request, c call) {
 	at, rt := randomToken(), randomToken()
 	s.mu.Lock()
 	now := s.now()
-	s.access[at] = &accessToken{kind: kind, userName: user, expires: now.Add(s.cfg.tokenLifetime), refresh: rt}
+	life := s.cfg.tokenLifetime // SetTokenLifetime changes it under s.mu
+	s.access[at] = &accessToken{kind: kind, userName: user, expires: now.Add(life), refresh: rt}
 	s.refresh[rt] = &refreshToken{kind: kind, userName: user, expires: now.Add(s.cfg.refreshLifetime)}
+	s.countLogin(grant) // extras.go
 	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
@@ -212,10 +214,10 @@ func (s *Server) handleToken(w http.ResponseWriter, req *http.Request, c call) {
 		AccessToken:  at,
 		RefreshToken: rt,
 		TokenType:    "bearer",
-		ExpiresIn:    int64(s.cfg.tokenLifetime / time.Second),
+		ExpiresIn:    int64(life / time.Second),
 		UserName:     user,
 		Issued:       formatTime(now),
-		Expires:      formatTime(now.Add(s.cfg.tokenLifetime)),
+		Expires:      formatTime(now.Add(life)),
 	})
 }
 

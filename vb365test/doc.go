@@ -24,6 +24,15 @@
 // then answer an error, drop the connection before or after acting, cut a
 // body off after some bytes, or delay.
 //
+// Options make it as awkward as the real server where a test asks for it
+// (WithTokenQuota, WithSessionIdleTimeout, WithExportDelay,
+// WithDotNetEscaping), inject random faults reproducibly from a seed
+// (WithChaos), keep a journal of the requests (WithJournal), and serve a
+// control API under /_fake/ (WithControlAPI, ControlPrefix) through which
+// tests in other languages reset the server, inject faults and read its
+// counters; cmd/vb365-fake serves it as a program. Seed data can come from
+// JSON (SeedData, LoadSeedFile).
+//
 // The package imports neither the root vb365 package nor testing, so it can
 // be used by programs as well as tests. It never prints and never panics on
 // its own.

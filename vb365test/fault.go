@@ -43,6 +43,12 @@ const (
 	// or fewer is delivered whole. Use it on RouteExportToPst or RouteSave
 	// to test resuming with Range.
 	FaultDropAfterBytes
+	// FaultHang reads the request and never answers nor acts: the
+	// connection stays open until the client gives up (its context ends,
+	// or it closes the connection) or the server closes, then it is closed
+	// without an answer, as with a server or proxy that hangs. Test a
+	// client's timeouts with it.
+	FaultHang
 )
 
 // String returns the constant's name.
@@ -60,6 +66,8 @@ func (k FaultKind) String() string {
 		return "FaultDelay"
 	case FaultDropAfterBytes:
 		return "FaultDropAfterBytes"
+	case FaultHang:
+		return "FaultHang"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -82,6 +90,8 @@ type Fault struct {
 	// Bytes is how many body bytes FaultDropAfterBytes lets through
 	// (negative means 0).
 	Bytes int64
+
+	chaos bool // picked by chaos mode (WithChaos), for the journal
 }
 
 // Respond returns a FaultRespond fault answering status and body without acting.
@@ -116,6 +126,9 @@ func DropAfterBytes(n int64) Fault { return Fault{Kind: FaultDropAfterBytes, Byt
 
 // Delay returns a FaultDelay fault waiting d.
 func Delay(d time.Duration) Fault { return Fault{Kind: FaultDelay, Delay: d} }
+
+// Hang returns a FaultHang fault.
+func Hang() Fault { return Fault{Kind: FaultHang} }
 
 // InjectFault queues faults for route r. Each request on r consumes the
 // oldest queued fault (first in, first out); when the queue is empty the
@@ -174,10 +187,16 @@ func (s *Server) nextFault(r Route) (Fault, bool) {
 	}
 	hook := s.hook
 	s.mu.Unlock()
-	if hook == nil {
-		return Fault{}, false
+	var (
+		f  Fault
+		ok bool
+	)
+	if hook != nil {
+		f, ok = hook(r)
 	}
-	f, ok := hook(r)
+	if !ok {
+		f, ok = s.chaosFault(r) // chaos.go
+	}
 	if ok {
 		s.mu.Lock()
 		s.faultCount++
@@ -188,7 +207,19 @@ func (s *Server) nextFault(r Route) (Fault, bool) {
 
 // applyFault serves req under fault f; handle is the real handler.
 func (s *Server) applyFault(w http.ResponseWriter, req *http.Request, f Fault, handle http.HandlerFunc) {
+	noteFault(req, f) // journal.go
 	switch f.Kind {
+	case FaultHang:
+		// Read the body, so that net/http notices when the client
+		// closes the connection.
+		if req.Body != nil && req.Body != http.NoBody {
+			_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, 8<<20))
+		}
+		select {
+		case <-req.Context().Done():
+		case <-s.closing:
+		}
+		drop(w)
 	case FaultDelay:
 		// Read the body first, so the request can still be handled when
 		// the client gives up during the wait.

@@ -1,6 +1,7 @@
 package vb365test
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"log"
@@ -61,6 +62,15 @@ type config struct {
 	pageLimitMax    int
 	versions        map[int]bool
 	exportSize      int64
+	exportDelay     time.Duration
+	dotnetJSON      bool
+	control         bool
+	journalSize     int
+	requestLog      func(JournalEntry)
+	chaosRate       float64
+	chaosSeed       int64
+	listener        net.Listener
+	certificate     *tls.Certificate
 	tokenQuota      int
 	tokenWindow     time.Duration
 	sessionIdle     time.Duration
@@ -187,6 +197,86 @@ func WithSessionIdleTimeout(d time.Duration) Option {
 	return func(c *config) { c.sessionIdle = max(d, 0) }
 }
 
+// WithExportDelay makes exportToPst and Save wait d after acting and
+// before the first byte of their answer (status line and headers
+// included), as the real server does while it builds the whole PST: the
+// first byte can take minutes. The action is recorded (Actions) before the
+// wait; a client that gives up during it, or Close, ends the wait and the
+// connection without an answer. Change it on a running server with
+// Server.SetExportDelay. 0, the default, or a negative d does not wait.
+func WithExportDelay(d time.Duration) Option {
+	return func(c *config) { c.exportDelay = max(d, 0) }
+}
+
+// WithDotNetEscaping makes every JSON answer escape its strings as the
+// real server's System.Text.Json does with its default encoder: the
+// characters " & ' + < > and ` as \u0022 \u0026 \u0027 \u002B \u003C
+// \u003E \u0060, every non-ASCII character as \uXXXX (upper-case hex,
+// UTF-16 surrogate pairs beyond U+FFFF), control characters as \b \f \n
+// \r \t or \uXXXX, and \ as \\. Messages that repeat request values (an
+// item ID with '+', a name with an apostrophe) then read like the real
+// server's. The JSON means the same either way; without this option
+// strings are written as encoding/json writes them. File downloads are
+// not touched.
+func WithDotNetEscaping() Option {
+	return func(c *config) { c.dotnetJSON = true }
+}
+
+// WithControlAPI serves the control API under /_fake/ (see ControlPrefix):
+// reset to the seed, faults, chaos, counters, the request journal, token
+// lifetime, token and session expiry, JSON in and out, for test code in
+// any language (cmd/vb365-fake serves it). It also keeps the request
+// journal (WithJournal) with DefaultJournalSize entries unless WithJournal
+// says otherwise. Without this option /_fake/ paths answer 404 like any
+// path that is not the API's.
+func WithControlAPI() Option {
+	return func(c *config) { c.control = true }
+}
+
+// WithJournal keeps the last n requests the server answered on the API
+// paths in the request journal (Server.Journal): method, path, route,
+// status, the fault applied and timings. 0 turns it off (the default
+// without WithControlAPI); negative values are ignored.
+func WithJournal(n int) Option {
+	return func(c *config) {
+		if n >= 0 {
+			c.journalSize = n
+		}
+	}
+}
+
+// WithRequestLog calls f with the journal entry of every request the
+// server answered on the API paths, after the answer, from the request's
+// goroutine (so f must be safe for concurrent use). cmd/vb365-fake's
+// --verbose prints them. nil removes it.
+func WithRequestLog(f func(JournalEntry)) Option {
+	return func(c *config) { c.requestLog = f }
+}
+
+// WithChaos injects a random fault into about rate (0 to 1) of the
+// requests on every route, reproducibly: whether the n-th request on a
+// route gets a fault, and which, depends only on seed, the route and n,
+// so two runs that send the same requests see the same faults, however
+// requests to different routes interleave. See Server.SetChaos for the
+// faults it picks. Queued faults (InjectFault) and the fault hook come
+// first. A rate of 0 or less turns chaos off; above 1 counts as 1.
+func WithChaos(rate float64, seed int64) Option {
+	return func(c *config) { c.chaosRate, c.chaosSeed = clampRate(rate), seed }
+}
+
+// WithListener serves on l instead of a new listener on 127.0.0.1 with a
+// port the system picks. The server takes l over and closes it in Close.
+func WithListener(l net.Listener) Option {
+	return func(c *config) { c.listener = l }
+}
+
+// WithCertificate makes NewTLSServer serve cert instead of the fixed
+// certificate of net/http/httptest; CertPool and Client then trust cert's
+// leaf, which must be self-signed (a CA) for that. NewServer ignores it.
+func WithCertificate(cert tls.Certificate) Option {
+	return func(c *config) { c.certificate = &cert }
+}
+
 // Server is a running fake VB365 REST server. Its methods are safe for
 // concurrent use.
 //
@@ -287,6 +377,8 @@ type Server struct {
 	exportSize atomic.Int64
 	exportRev  atomic.Pointer[exportRevision] // nil until the first download
 	tokenTimes []time.Time                    // token requests let through, within the quota's window
+	logins     map[string]int                 // tokens issued per grant_type (LoginCount)
+	ext        extState                       // journal, chaos, settings, control API (extras.go)
 }
 
 // NewServer starts a plain-HTTP fake on 127.0.0.1. Call Close when done.
@@ -302,6 +394,9 @@ func NewServer(opts ...Option) *Server {
 // so connection-drop faults behave like on HTTP/1.1.
 func NewTLSServer(opts ...Option) *Server {
 	s := newServer(opts)
+	if c := s.cfg.certificate; c != nil {
+		s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{*c}, MinVersion: tls.VersionTLS12}
+	}
 	s.ts.StartTLS()
 	s.URL = s.ts.URL
 	return s
@@ -342,7 +437,12 @@ func newServer(opts []Option) *Server {
 		searchSets: map[string]*searchSet{},
 	}
 	s.exportSize.Store(cfg.exportSize)
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.initExtras()
+	ts := httptest.NewUnstartedServer(s.rootHandler())
+	if cfg.listener != nil {
+		_ = ts.Listener.Close()
+		ts.Listener = cfg.listener
+	}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
@@ -354,9 +454,9 @@ func newServer(opts []Option) *Server {
 	return s
 }
 
-// Close stops the server: it aborts pending delay faults, closes every
-// connection and waits for running handlers. It is safe to call more than
-// once.
+// Close stops the server: it aborts pending delay and hang faults and
+// export delays, closes every connection and waits for running handlers.
+// It is safe to call more than once.
 func (s *Server) Close() {
 	s.closed.Do(func() {
 		close(s.closing)
