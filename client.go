@@ -83,6 +83,10 @@ type Client struct {
 	RestoreSessions *RestoreSessionsService
 	// Mailboxes browses and restores mailbox data in a restore session.
 	Mailboxes *MailboxesService
+	// RestorePoints lists the points in time a restore session can show.
+	RestorePoints *RestorePointsService
+	// Organizations lists the organizations added to the server.
+	Organizations *OrganizationsService
 
 	common service
 
@@ -98,6 +102,7 @@ type Client struct {
 	debug     bool // logger enabled at debug level
 	userAgent string
 	now       func() time.Time // the clock for token expiry
+	operator  bool             // logged in with grant_type=operator
 }
 
 type service struct{ client *Client }
@@ -390,6 +395,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	case s.grant != nil:
 		s.grant.c = c
 		c.tokens = newTokenCache(s.grant.fetch, c.now)
+		c.operator = s.grant.kind == "operator"
 	case s.ts != nil:
 		ts := s.ts
 		c.tokens = newTokenCache(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, c.now)
@@ -398,6 +404,8 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.RestoreSessions = (*RestoreSessionsService)(&c.common)
 	c.Mailboxes = (*MailboxesService)(&c.common)
+	c.RestorePoints = (*RestorePointsService)(&c.common)
+	c.Organizations = (*OrganizationsService)(&c.common)
 	return c, nil
 }
 
