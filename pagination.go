@@ -345,3 +345,95 @@ func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr err
 		}
 	}
 }
+
+// maxListBody bounds the answer of a list the server sends whole, as one
+// JSON array (see listUnpaged): tens of thousands of restore points.
+const maxListBody = 32 << 20
+
+// arrayAnswer reads an answer that is one JSON array.
+type arrayAnswer[T any] struct{ results []T }
+
+// decodeBody implements bodyDecoder.
+func (a *arrayAnswer[T]) decodeBody(resp *http.Response) error {
+	buf, err := io.ReadAll(&capped{r: resp.Body, left: maxListBody, max: maxListBody})
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(buf)) == 0 {
+		return errEmptyAnswer
+	}
+	err = json.Unmarshal(buf, &a.results)
+	if err != nil {
+		if fixed, ok := retryZoneless(buf, &a.results, err); ok {
+			a.results = nil
+			err = json.Unmarshal(fixed, &a.results)
+		}
+	}
+	return err
+}
+
+// listUnpaged walks a list that the server answers whole, as one JSON
+// array, from offset on: one request, whatever the list's length.
+func listUnpaged[T any](ctx context.Context, c *Client, r *request, offset int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var a arrayAnswer[T]
+		if err := c.do(ctx, r, &a); err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		for i := offset; i < len(a.results); i++ {
+			if !yield(a.results[i], nil) {
+				return
+			}
+		}
+	}
+}
+
+// listFor walks a list whose path or shape depends on the API version:
+// when iteration starts it learns the version (asking the server once for
+// Auto) and walks the list that pick returns for it. argErr, when set, is
+// yielded before anything is sent; so is pick's error.
+func listFor[T any](ctx context.Context, c *Client, argErr error, pick func(APIVersion) (iter.Seq2[T, error], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if argErr != nil {
+			yield(zero, argErr)
+			return
+		}
+		v, err := c.speaking(ctx)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		seq, err := pick(v)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		for x, err := range seq {
+			if !yield(x, err) {
+				return
+			}
+		}
+	}
+}
+
+// speaking returns the API version the client speaks, asking the server
+// first when it was made with Auto.
+func (c *Client) speaking(ctx context.Context) (APIVersion, error) {
+	if err := checkCtx(ctx); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if c.closed.Load() {
+		return "", ErrClosed
+	}
+	a, err := c.apiBase(ctx)
+	if err != nil {
+		return "", err
+	}
+	return a.version, nil
+}

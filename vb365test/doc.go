@@ -9,7 +9,11 @@
 // Exchange endpoints of administrators and tenants (Organization/Explore,
 // Organizations/{id}/explore, and restore, restoreTo, exportToPst, Save,
 // sendToDefaultAddress and sendToDifferentAddress on items, folders and
-// mailboxes). The server keeps state: it issues and checks tokens, creates
+// mailboxes), and who the caller is and what there is to restore:
+// Organizations, RestorePoints (several per organization, see
+// Organization.AddRestorePoint) and Organization/LoggedInUser with its
+// OperatorInfo, EffectiveScope (WithOperatorScope) and RestorePoints. The
+// server keeps state: it issues and checks tokens, creates
 // and stops restore sessions, keeps search result sets and records every
 // restore and action it executes, so tests can assert on what a client
 // really did (see Server.Restores, Server.Actions and Server.Requests).

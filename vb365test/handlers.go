@@ -193,18 +193,14 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 		}
 		repo = strings.ToLower(*o.RepositoryID)
 	}
+	var at time.Time // the point in time; zero: now
 	if o.DateTime != nil && *o.DateTime != "" {
-		ok := false
-		for _, l := range dateInputLayouts {
-			if _, err := time.Parse(l, *o.DateTime); err == nil {
-				ok = true
-				break
-			}
-		}
+		t, ok := parseDate(*o.DateTime)
 		if !ok {
 			writeError(w, c.version, http.StatusBadRequest, "The dateTime value is not a valid date and time.")
 			return
 		}
+		at = t
 	}
 	typ := "Vex"
 	if o.Type != nil && *o.Type != "" {
@@ -239,6 +235,9 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 	s.mu.Lock()
 	n := len(s.sessions) + 1
 	now := s.now()
+	if at.IsZero() {
+		at = now
+	}
 	ss := &session{
 		id:          hashUUID("session", s.cfg.org.id, strconv.Itoa(n)),
 		name:        fmt.Sprintf("Restore session %d (%s)", n, p.userName),
@@ -254,6 +253,7 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 		etag:        1,
 		route:       c.route,
 		repository:  repo,
+		point:       s.pointAt(at, repo),
 	}
 	s.sessions = append(s.sessions, ss)
 	s.sessByID[ss.id] = ss

@@ -64,6 +64,7 @@ type config struct {
 	tokenQuota      int
 	tokenWindow     time.Duration
 	sessionIdle     time.Duration
+	scopes          []operatorScope
 }
 
 // WithTokenLifetime sets the access-token lifetime (expires_in). The server
@@ -464,6 +465,13 @@ type Session struct {
 	// RepositoryID is the repositoryId sent on v8 (OperatorExplore and
 	// OrganizationExplore), in lower case, or "".
 	RepositoryID string
+	// RestorePointID is the restore point the session shows: the latest
+	// of the organization's points taken at or before the explore's
+	// dateTime (its time of creation when none was sent), in the
+	// repository of RepositoryID when one was sent and otherwise not a
+	// copy; "" when there is none, where a real server opens an empty
+	// session. The fake serves the seed's data whatever the point.
+	RestorePointID string
 }
 
 // Sessions returns snapshots of every restore session, in creation order.
@@ -476,7 +484,7 @@ func (s *Server) Sessions() []Session {
 		out[i] = Session{
 			ID: ss.id, Name: ss.name, Type: ss.typ, State: ss.state, InitiatedBy: ss.initiatedBy,
 			Reason: ss.reason, CreationTime: ss.created, EndTime: ss.ended, APIVersion: ss.version,
-			Events: len(ss.events), Route: ss.route, RepositoryID: ss.repository,
+			Events: len(ss.events), Route: ss.route, RepositoryID: ss.repository, RestorePointID: ss.point,
 		}
 	}
 	return out

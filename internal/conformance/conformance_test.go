@@ -53,6 +53,8 @@ type env struct {
 	itemIDs []string // items of the mailbox's Inbox
 	restore *vb365.RestoreResult
 	events  []vb365.RestoreSessionEvent
+	scope   *vb365.EffectiveScope // the operator's
+	point   *vb365.RestorePoint   // the operator's point the session is opened at
 }
 
 // step is one call of the scenario. The SDK's traffic is what is checked
@@ -70,10 +72,39 @@ var scenario = []step{
 		_, err := vb365.DetectAPIVersion(e.ctx, e.srv.URL, vb365.WithHTTPClient(e.hc))
 		return err
 	}},
+	// What the operator may restore, and from which points in time.
+	{"LoggedInUser", func(e *env) error { _, err := e.op.LoggedInUser(e.ctx); return err }},
+	{"OperatorInfo", func(e *env) error { _, err := e.op.OperatorInfo(e.ctx); return err }},
+	{"EffectiveScope", func(e *env) error {
+		var err error
+		e.scope, err = e.op.EffectiveScope(e.ctx)
+		if err == nil && len(e.scope.Users) == 0 {
+			err = errors.New("the operator has nobody in scope")
+		}
+		return err
+	}},
+	{"RestorePoints.All (operator)", func(e *env) error { return drain(e.op.RestorePoints.All(e.ctx, nil)) }},
+	{"RestorePoints.All (operator, filters)", func(e *env) error {
+		opts := &vb365.RestorePointListOptions{ListOptions: vb365.ListOptions{Offset: 1}}
+		if e.v != vb365.V6 { // v6 operators ask /RestorePoints, which has neither
+			opts.RbacItemID, opts.IsCopy = e.scope.Users[0].ID, vb365.Bool(false)
+		}
+		for p, err := range e.op.RestorePoints.All(e.ctx, opts) {
+			if err != nil {
+				return err
+			}
+			e.point = &p
+			break
+		}
+		if e.point == nil {
+			return errors.New("no restore point")
+		}
+		return nil
+	}},
 	{"OperatorExplore", func(e *env) error {
 		var err error
 		e.session, err = e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
-			DateTime:        time.Now(),
+			DateTime:        e.point.BackupTime,
 			ShowDeleted:     vb365.Bool(true),
 			ShowAllVersions: vb365.Bool(false),
 			Scope: &vb365.RbacItem{Type: vb365.RbacItemUser, ID: e.mailbox.ID(), User: &vb365.RbacUser{
@@ -199,6 +230,44 @@ var scenario = []step{
 	{"RestoreSessions.Wait", func(e *env) error {
 		_, err := e.op.RestoreSessions.Wait(e.ctx, e.restore.SessionID, &vb365.WaitOptions{PollInterval: time.Millisecond})
 		return err
+	}},
+	// An administrator's organizations and restore points.
+	{"LoggedInUser (administrator)", func(e *env) error { _, err := e.admin.LoggedInUser(e.ctx); return err }},
+	{"OperatorInfo (administrator)", func(e *env) error { _, err := e.admin.OperatorInfo(e.ctx); return err }},
+	{"EffectiveScope (administrator: 403)", func(e *env) error {
+		_, err := e.admin.EffectiveScope(e.ctx)
+		return expect(err, vb365.ErrForbidden)
+	}},
+	{"Organizations.All", func(e *env) error { return drain(e.admin.Organizations.All(e.ctx, &vb365.ListOptions{Limit: 1})) }},
+	{"Organizations.Get", func(e *env) error {
+		_, err := e.admin.Organizations.Get(e.ctx, e.srv.Organization().ID())
+		return err
+	}},
+	{"Organizations.Get of an unknown organization (404)", func(e *env) error {
+		_, err := e.admin.Organizations.Get(e.ctx, "00000000-0000-0000-0000-000000000001")
+		return expect(err, vb365.ErrNotFound)
+	}},
+	{"RestorePoints.All (administrator, every filter of the version)", func(e *env) error {
+		org := e.srv.Organization()
+		seed := org.RestorePoints()[0]
+		opts := &vb365.RestorePointListOptions{
+			ListOptions:    vb365.ListOptions{Limit: 2},
+			OrganizationID: org.ID(), JobID: seed.JobID(), RepositoryID: seed.RepositoryID(),
+			IsLongTermCopy: vb365.Bool(false), IsRetrieved: vb365.Bool(false),
+		}
+		switch e.v {
+		case vb365.V6:
+			opts.BackupTime = time.Now()
+		case vb365.V8:
+			opts.UserID, opts.GroupID, opts.SiteID, opts.TeamID = e.mailbox.UserID(), "g1", "s1", "5b1c33c4-8d4b-4a52-9b1e-6f1d4c0b2a10"
+			fallthrough
+		case vb365.V7:
+			opts.From, opts.To, opts.OrderAsc, opts.IsCopy = seed.BackupTime, time.Now(), vb365.Bool(true), vb365.Bool(false)
+		}
+		return drain(e.admin.RestorePoints.All(e.ctx, opts))
+	}},
+	{"RestorePoints.All (administrator, pages)", func(e *env) error {
+		return drain(e.admin.RestorePoints.All(e.ctx, &vb365.RestorePointListOptions{ListOptions: vb365.ListOptions{Limit: 2}}))
 	}},
 	{"RestoreSessions.Explore", func(e *env) error {
 		_, err := e.admin.RestoreSessions.Explore(e.ctx, &vb365.ExploreRequest{DateTime: time.Now(), ShowDeleted: vb365.Bool(true)})
@@ -535,8 +604,9 @@ const coverageHeader = `# API coverage
 
 Which operations of the server's OpenAPI descriptions (vb365_rest_v6.json,
 v7, v8) the SDK calls, out of the operations tagged Auth, RestoreSession,
-RestoreSessionEvent, ExchangeMailbox, ExchangeFolder, ExchangeItem and
-RestorePortalSettings. "Implemented" means the conformance test
+RestoreSessionEvent, ExchangeMailbox, ExchangeFolder, ExchangeItem,
+RestorePortalSettings, OrganizationRbac, RestorePoint and Organization.
+"Implemented" means the conformance test
 (internal/conformance) saw the SDK send a request that the description
 routes to the operation. Generated; do not edit:
 
