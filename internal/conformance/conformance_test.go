@@ -610,7 +610,7 @@ RestorePortalSettings, OrganizationRbac, RestorePoint and Organization.
 (internal/conformance) saw the SDK send a request that the description
 routes to the operation. Generated; do not edit:
 
-    VB365_WRITE_COVERAGE=1 go test -count=1 -run TestConformance ./internal/conformance/
+    cd internal/conformance && VB365_WRITE_COVERAGE=1 go test -count=1 -run TestConformance ./...
 `
 
 // coverage returns the coverage line of s and its COVERAGE.md section.
