@@ -60,6 +60,13 @@ type session struct {
 	events                                                                    []*event
 	route                                                                     Route  // the explore route that created it
 	repository                                                                string // v8 repositoryId, lower case
+	deviceCodes                                                               []deviceCode
+}
+
+// deviceCode is a device code a session issued (RouteDeviceCode).
+type deviceCode struct {
+	code    string
+	expires time.Time
 }
 
 type event struct {
