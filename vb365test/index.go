@@ -64,6 +64,13 @@ type session struct {
 	route                                                                     Route  // the explore route that created it
 	repository                                                                string // v8 repositoryId, lower case
 	point                                                                     string // the restore point shown (see Session.RestorePointID)
+	deviceCodes                                                               []deviceCode
+}
+
+// deviceCode is a device code a session issued (RouteDeviceCode).
+type deviceCode struct {
+	code    string
+	expires time.Time
 }
 
 type event struct {

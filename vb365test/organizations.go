@@ -307,7 +307,7 @@ func (s *Server) parsePointQuery(w http.ResponseWriter, req *http.Request, c cal
 				f.none = true // the fake backs up no team
 			}
 		case "backupTime", "from", "to":
-			t, ok := parseDate(v)
+			t, ok := parseInputTime(v)
 			if !ok {
 				return bad("date and time")
 			}
@@ -343,15 +343,6 @@ func (s *Server) parsePointQuery(w http.ResponseWriter, req *http.Request, c cal
 		}
 	}
 	return true
-}
-
-func parseDate(v string) (time.Time, bool) {
-	for _, l := range dateInputLayouts {
-		if t, err := time.Parse(l, v); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // points returns the organization's points that pass f, newest first (the

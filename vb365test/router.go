@@ -43,6 +43,18 @@ const (
 	// RESTRestoreSessionStatistics, counting the items that the session's
 	// restores restored, with one detail per restore.
 	RouteStatistics Route = "Statistics"
+	// RouteDeviceCode is POST /RestoreSessions/{id}/organization/restoreDeviceCode
+	// (body RESTDeviceCodeRequestOptions, required: an empty one answers
+	// 400; a targetApplicationId that is not a GUID or a targetRegion
+	// outside the enum, 400). Administrator tokens only (operator: 403); a
+	// stopped session answers 500 like its other organization calls. Each
+	// call issues a new device code for the session, answered 200
+	// RESTDeviceCodeResponse (userCode, verificationUrl, expiresIn 900,
+	// message), and earlier codes stay valid until they expire. A restore
+	// or restoreTo of the session whose body carries a userCode the
+	// session did not issue, or one past its lifetime on the server's
+	// clock, answers 400 and does nothing. See Server.DeviceCodes.
+	RouteDeviceCode Route = "DeviceCode"
 	// RouteMailboxes is GET /RestoreSessions/{id}/organization/mailboxes (paged).
 	RouteMailboxes Route = "Mailboxes"
 	// RouteMailbox is GET .../mailboxes/{mailboxId}.
@@ -180,7 +192,7 @@ const (
 func Routes() []Route {
 	return []Route{RouteToken, RouteLogout, RoutePortalSettings, RouteServiceInstance,
 		RouteOperatorExplore, RouteSessions, RouteSession, RouteSessionOrganization, RouteStop,
-		RouteEvents, RouteEvent, RouteStatistics, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
+		RouteEvents, RouteEvent, RouteStatistics, RouteDeviceCode, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
 		RouteItems, RouteItem, RouteOperatorRestore,
 		RouteExplore, RouteOrganizationExplore, RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch,
 		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress,
@@ -329,6 +341,8 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteStatistics, http.MethodGet, p[1])
 	case len(p) == 3 && lc[2] == "organization":
 		return set(RouteSessionOrganization, http.MethodGet, p[1])
+	case len(p) == 4 && lc[2] == "organization" && lc[3] == "restoredevicecode":
+		return set(RouteDeviceCode, http.MethodPost, p[1])
 	case len(p) < 4 || lc[2] != "organization" || lc[3] != "mailboxes":
 		return c, false
 	}
@@ -452,6 +466,8 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleEvent(w, req, c)
 	case RouteStatistics:
 		s.handleStatistics(w, req, c)
+	case RouteDeviceCode:
+		s.handleDeviceCode(w, req, c, tok)
 	case RouteMailboxes:
 		s.handleMailboxes(w, req, c)
 	case RouteMailbox:

@@ -202,7 +202,9 @@ func WithSessionIdleTimeout(d time.Duration) Option {
 // mailboxes, folders, items, searches and restores answer 500 with a
 // message that does not say why, as real servers do (see ExpireSession);
 // restore sessions are visible to every token; OperatorExplore's scope only sets scopeName (every
-// mailbox is browsable); v7/v8 accept disable_antiforgery_token but no
+// mailbox is browsable), and its types are checked as the .NET binder
+// checks enums: "" or an unknown value answers 400, null is unset, and a
+// Team scope (v7 and later only) needs its team and a GUID id; v7/v8 accept disable_antiforgery_token but no
 // antiforgery token is ever required.
 //
 // Administrator restores. Explore and OrganizationExplore need a
@@ -541,6 +543,9 @@ type Action struct {
 	// sent with a restore; ApplicationID and ImpersonationAccountName echo
 	// those fields. They are not secrets.
 	UserName, ApplicationID, ImpersonationAccountName string
+	// UserCode is the device code sent with a restore (see
+	// RouteDeviceCode); the server checked that the session issued it.
+	UserCode string
 	// SecretFields names the secret fields that were sent non-empty
 	// (userPassword, applicationCertificate, applicationCertificatePassword,
 	// office365UserPassword, onPremisesUserPassword), in that order.

@@ -108,7 +108,8 @@ var commands = []*command{
 		name: "items search", synopsis: "--session ID [--mailbox ID|EMAIL [--folder FOLDER-ID]] --query QUERY [--max N] [--page-size N]",
 		summary: "search the items of a mailbox, or of every mailbox",
 		help: "Searches the items of a mailbox (or one of its folders), or without --mailbox of every mailbox in the\n" +
-			"session. QUERY is the server's criteria:value language, such as 'subject:invoice from:bob'.\n" + mailboxHelp,
+			"session. QUERY is the server's criteria:value language, such as 'subject:invoice from:bob'. The MAILBOX\n" +
+			"column (mailboxId in JSON) is the mailbox of each hit: give it to 'restore items --mailbox' with the ID.\n" + mailboxHelp,
 		auth: true, session: true, demoSession: true, setup: itemsSearch,
 	},
 	{
@@ -388,7 +389,7 @@ func sessionsList(fs *flag.FlagSet) action {
 			return err
 		}
 		t := a.out.table("ID", "STATE", "CREATED", "INITIATED BY", "SCOPE", "REASON")
-		err := each(&l, a.client.RestoreSessions.All(ctx, l.options()), nil, func(s *vb365.RestoreSession) error {
+		err := each(&l, a.client.RestoreSessions.All(ctx, &vb365.RestoreSessionListOptions{ListOptions: *l.options()}), nil, func(s *vb365.RestoreSession) error {
 			return t.row(sessionRecord(s), s.ID, string(s.State), when(s.CreationTime), s.InitiatedBy, s.ScopeName, clip(s.Reason, 40))
 		})
 		return t.end(err)
@@ -512,16 +513,26 @@ func foldersList(fs *flag.FlagSet) action {
 }
 
 // listItems writes items as they come, with a progress line for long
-// listings.
-func (a *app) listItems(l *listFlags, mailboxID string, seq iter.Seq2[vb365.Item, error]) error {
+// listings. withMailbox adds a MAILBOX column (searches): the ID that
+// 'restore items --mailbox' takes with the hit's ID.
+func (a *app) listItems(l *listFlags, mailboxID string, withMailbox bool, seq iter.Seq2[vb365.Item, error]) error {
 	bar := a.newBar("items")
 	out := a.out
 	if bar != nil && a.isTerminal(a.stdout) {
 		out.w = barWriter{w: out.w, bar: bar} // results and the line share the screen
 	}
-	t := out.table("RECEIVED", "FROM", "SUBJECT", "ATT", "ID")
+	columns := []string{"RECEIVED", "FROM", "SUBJECT", "ATT", "ID"}
+	if withMailbox {
+		columns = append(columns, "MAILBOX")
+	}
+	t := out.table(columns...)
 	err := each(l, seq, bar, func(it *vb365.Item) error {
-		return t.row(itemRecord(mailboxID, it), when(itemDate(it)), clip(it.From, 30), clip(it.Subject, 60), strconv.Itoa(len(it.Attachments)), it.ID)
+		rec := itemRecord(mailboxID, it)
+		cells := []string{when(itemDate(it)), clip(it.From, 30), clip(it.Subject, 60), strconv.Itoa(len(it.Attachments)), it.ID}
+		if withMailbox {
+			cells = append(cells, cmp.Or(rec.MailboxID, "-"))
+		}
+		return t.row(rec, cells...)
 	})
 	bar.clear()
 	return t.end(err)
@@ -542,7 +553,7 @@ func itemsList(fs *flag.FlagSet) action {
 			return err
 		}
 		opts := &vb365.ItemListOptions{ListOptions: *l.options(), FolderID: folder}
-		return a.listItems(&l, id, a.client.Mailboxes.Items(ctx, a.g.session, id, opts))
+		return a.listItems(&l, id, false, a.client.Mailboxes.Items(ctx, a.g.session, id, opts))
 	}
 }
 
@@ -591,14 +602,14 @@ func itemsSearch(fs *flag.FlagSet) action {
 			if folder != "" {
 				return usagef("--folder needs --mailbox")
 			}
-			return a.listItems(&l, "", a.client.Mailboxes.SearchAll(ctx, a.g.session, query, l.options()))
+			return a.listItems(&l, "", true, a.client.Mailboxes.SearchAll(ctx, a.g.session, query, l.options()))
 		}
 		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
 		}
 		opts := &vb365.SearchOptions{ListOptions: *l.options(), FolderID: folder}
-		return a.listItems(&l, id, a.client.Mailboxes.Search(ctx, a.g.session, id, query, opts))
+		return a.listItems(&l, id, true, a.client.Mailboxes.Search(ctx, a.g.session, id, query, opts))
 	}
 }
 

@@ -246,13 +246,15 @@ func TestOperatorWorkflow(t *testing.T) {
 				}
 			}
 			require.NotNil(t, inbox)
-			assert.ElementsMatch(t, []string{"id", "mailboxId", "name", "category", "type", "description"}, keys(inbox))
+			assert.ElementsMatch(t, []string{"id", "mailboxId", "parentId", "name", "category", "type", "description"}, keys(inbox))
+			assert.Equal(t, "", inbox["parentId"], "the Inbox is a top-level folder")
 
 			// Items of the inbox, JSON then table.
 			items := jsonLines(t, c.ok("items", "list", "--mailbox", aliceID, "--folder", inbox["id"].(string), "--output", "json"))
 			require.NotEmpty(t, items)
-			assert.ElementsMatch(t, []string{"id", "mailboxId", "itemClass", "subject", "from", "to", "cc", "bcc",
+			assert.ElementsMatch(t, []string{"id", "mailboxId", "folderId", "itemClass", "subject", "from", "to", "cc", "bcc",
 				"sent", "received", "importance", "attachments"}, keys(items[0]))
+			assert.Equal(t, inbox["id"], items[0]["folderId"])
 			want := inboxItemIDs(c.srv, len(items))
 			for i, it := range items {
 				assert.Equal(t, want[i], it["id"])
@@ -463,6 +465,47 @@ func TestSearch(t *testing.T) {
 	}
 	all := jsonLines(t, c.ok("items", "search", "--query", "subject:invoice", "--output", "json"))
 	assert.GreaterOrEqual(t, len(all), len(items))
+}
+
+// TestSearchShowsEachHitsMailbox searches every mailbox and expects each
+// hit to name the mailbox that holds it, in JSON and in the table, on
+// every version: v6 and v7 name it only in the hit's links.
+func TestSearchShowsEachHitsMailbox(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v6", "v7", "v8"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			c := setup(t)
+			c.env["VB365_API_VERSION"] = version
+			c.explore()
+			holder := map[string]string{} // item ID → mailbox ID
+			for _, m := range c.srv.Organization().Mailboxes() {
+				for _, f := range m.Folders() {
+					for _, it := range f.Items() {
+						holder[it.ID()] = m.ID()
+					}
+				}
+			}
+			hits := jsonLines(t, c.ok("items", "search", "--query", "subject:budget", "--output", "json"))
+			require.GreaterOrEqual(t, len(hits), 4)
+			mailboxes := map[string]bool{}
+			for _, h := range hits {
+				want := holder[h["id"].(string)]
+				require.NotEmpty(t, want, "a top-level folder's item: %v", h["id"])
+				assert.Equal(t, want, h["mailboxId"], "hit %v", h["subject"])
+				assert.NotEmpty(t, h["folderId"])
+				mailboxes[want] = true
+			}
+			assert.Len(t, mailboxes, 2, "alice's and bob's")
+
+			table := strings.Split(strings.TrimSpace(c.ok("items", "search", "--query", "subject:budget")), "\n")
+			require.Len(t, table, len(hits)+1)
+			assert.Contains(t, table[0], "MAILBOX")
+			for i, row := range table[1:] {
+				assert.True(t, strings.HasSuffix(strings.TrimSpace(row), hits[i]["mailboxId"].(string)), "row %q", row)
+			}
+		})
+	}
 }
 
 func TestExport(t *testing.T) {

@@ -216,6 +216,7 @@ func mailboxKind(m *vb365.Mailbox) string {
 type folderJSON struct {
 	ID          string `json:"id"`
 	MailboxID   string `json:"mailboxId"`
+	ParentID    string `json:"parentId"` // "" for a top-level folder
 	Name        string `json:"name"`
 	Category    string `json:"category"`
 	Type        string `json:"type"`
@@ -224,14 +225,16 @@ type folderJSON struct {
 
 func folderRecord(mailboxID string, f *vb365.Folder) folderJSON {
 	return folderJSON{
-		ID: f.ID, MailboxID: mailboxID, Name: f.Name, Category: string(f.Category),
+		ID: f.ID, MailboxID: mailboxID, ParentID: f.ParentID, Name: f.Name, Category: string(f.Category),
 		Type: string(f.Type), Description: f.Description,
 	}
 }
 
 type itemJSON struct {
-	ID          string           `json:"id"`
-	MailboxID   string           `json:"mailboxId"`
+	ID        string `json:"id"`
+	MailboxID string `json:"mailboxId"`
+	FolderID  string `json:"folderId"` // "" when the server does not say
+
 	ItemClass   string           `json:"itemClass"`
 	Subject     string           `json:"subject"`
 	From        string           `json:"from"`
@@ -249,15 +252,14 @@ type attachmentJSON struct {
 	SizeBytes int64  `json:"sizeBytes"`
 }
 
-// itemRecord converts it; mailboxID is the mailbox asked for, or "" when
-// the server names it (v8) or nobody does (a search of every mailbox on v6
-// and v7).
+// itemRecord converts it; mailboxID is the mailbox asked for, or "" for a
+// search of every mailbox, whose hits name their own.
 func itemRecord(mailboxID string, it *vb365.Item) itemJSON {
 	if mailboxID == "" {
 		mailboxID = it.MailboxID
 	}
 	j := itemJSON{
-		ID: it.ID, MailboxID: mailboxID, ItemClass: it.ItemClass, Subject: it.Subject,
+		ID: it.ID, MailboxID: mailboxID, FolderID: it.FolderID, ItemClass: it.ItemClass, Subject: it.Subject,
 		From: it.From, To: it.To, Cc: it.Cc, Bcc: it.Bcc,
 		Sent: timePtr(it.Sent), Received: timePtr(it.Received), Importance: string(it.Importance),
 		Attachments: make([]attachmentJSON, 0, len(it.Attachments)),

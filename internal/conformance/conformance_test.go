@@ -116,10 +116,49 @@ var scenario = []step{
 	}},
 	{"RestoreSessions.Get", func(e *env) error { _, err := e.op.RestoreSessions.Get(e.ctx, e.session.ID); return err }},
 	{"RestoreSessions.List", func(e *env) error {
-		_, err := e.op.RestoreSessions.List(e.ctx, &vb365.ListOptions{Offset: 0, Limit: 1})
+		_, err := e.op.RestoreSessions.List(e.ctx, &vb365.RestoreSessionListOptions{ListOptions: vb365.ListOptions{Offset: 0, Limit: 1}})
 		return err
 	}},
 	{"RestoreSessions.All", func(e *env) error { return drain(e.op.RestoreSessions.All(e.ctx, nil)) }},
+	{"RestoreSessions.All (start time)", func(e *env) error {
+		return drain(e.op.RestoreSessions.All(e.ctx, &vb365.RestoreSessionListOptions{
+			StartTimeFrom: time.Now().Add(-time.Hour), StartTimeTo: time.Now().Add(time.Hour),
+		}))
+	}},
+	{"RestoreSessions.List (v8: end time, order)", func(e *env) error {
+		opts := &vb365.RestoreSessionListOptions{
+			EndTimeFrom: time.Now().Add(-time.Hour), EndTimeTo: time.Now().Add(time.Hour),
+			OrderBy: vb365.SessionOrderEndTime, OrderAsc: vb365.Bool(true),
+		}
+		_, err := e.op.RestoreSessions.List(e.ctx, opts)
+		if e.v != vb365.V8 {
+			return expect(err, vb365.ErrInvalidArgument)
+		}
+		return err
+	}},
+	{"OperatorExplore (user without a type; v7+: on-premises SID)", func(e *env) error {
+		u := &vb365.RbacUser{ID: e.mailbox.ID(), DisplayName: e.mailbox.Name, Name: e.mailbox.Email}
+		if e.v != vb365.V6 {
+			u.OnPremisesSID = "S-1-5-21-1004336348-1177238915-682003330-1104"
+		}
+		_, err := e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
+			DateTime: time.Now(), Scope: &vb365.RbacItem{Type: vb365.RbacItemUser, ID: u.ID, User: u},
+		})
+		return err
+	}},
+	{"OperatorExplore (team scope, v7+)", func(e *env) error {
+		const id = "0e5e2c7a-1b3d-4c5e-8f9a-0b1c2d3e4f5a"
+		_, err := e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
+			DateTime: time.Now(), Type: vb365.SessionTypeTeams,
+			Scope: &vb365.RbacItem{Type: vb365.RbacItemTeam, ID: id, Team: &vb365.RbacTeam{
+				ID: id, DisplayName: "Project Falcon", Description: "Falcon", Mail: "falcon@contoso.onmicrosoft.com",
+			}},
+		})
+		if e.v == vb365.V6 {
+			return expect(err, vb365.ErrInvalidArgument)
+		}
+		return err
+	}},
 	{"Mailboxes.List", func(e *env) error {
 		_, err := e.op.Mailboxes.List(e.ctx, e.session.ID, &vb365.ListOptions{Offset: 1, Limit: 2})
 		return err
@@ -128,6 +167,16 @@ var scenario = []step{
 		return drain(e.op.Mailboxes.All(e.ctx, e.session.ID, &vb365.ListOptions{Limit: 2}))
 	}},
 	{"Mailboxes.Get", func(e *env) error { _, err := e.op.Mailboxes.Get(e.ctx, e.session.ID, e.mailbox.ID()); return err }},
+	{"Mailboxes.Find", func(e *env) error {
+		m, err := e.op.Mailboxes.Find(e.ctx, e.session.ID, strings.ToUpper(e.mailbox.Email))
+		if err == nil && m.ID != e.mailbox.ID() {
+			err = fmt.Errorf("found %s, want %s", m.ID, e.mailbox.ID())
+		}
+		return err
+	}},
+	{"Mailboxes.Folders (whole tree)", func(e *env) error {
+		return drain(e.op.Mailboxes.Folders(e.ctx, e.session.ID, e.mailbox.ID(), nil))
+	}},
 	{"Mailboxes.Folders (root)", func(e *env) error {
 		return drain(e.op.Mailboxes.Folders(e.ctx, e.session.ID, e.mailbox.ID(), &vb365.FolderListOptions{ParentID: vb365.RootFolders}))
 	}},
@@ -298,6 +347,16 @@ var scenario = []step{
 			SkipUnresolved: true, ChangedItems: true,
 		})
 		return e.notServed(err)
+	}},
+	{"RestoreSessions.DeviceCode, and a restore with it", func(e *env) error {
+		dc, err := e.admin.RestoreSessions.DeviceCode(e.ctx, e.session.ID)
+		if err != nil {
+			return err
+		}
+		_, err = e.admin.Mailboxes.RestoreTo(e.ctx, e.session.ID, e.mailbox.ID(), e.scopeItem(), &vb365.RestoreToRequest{
+			Mailbox: "bob@contoso.onmicrosoft.com", Credentials: &vb365.RestoreCredentials{UserName: "restore@contoso.onmicrosoft.com", UserCode: dc.UserCode},
+		})
+		return err
 	}},
 	{"Mailboxes.RestoreTo (items)", func(e *env) error { return e.restoreTo(e.scopeItems()) }},
 	{"Mailboxes.RestoreTo (item)", func(e *env) error { return e.restoreTo(e.scopeItem()) }},
