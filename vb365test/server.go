@@ -272,7 +272,9 @@ type Server struct {
 	idx     *orgIndex
 	closing chan struct{}
 	closed  sync.Once
-	conns   atomic.Int64
+	conns   atomic.Int64 // connections accepted
+	open    atomic.Int64 // connections open now
+	peak    atomic.Int64 // most connections open at once
 
 	mu         sync.Mutex
 	requests   map[Route]int
@@ -348,8 +350,18 @@ func newServer(opts []Option) *Server {
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.conns.Add(1)
+			open := s.open.Add(1)
+			for {
+				peak := s.peak.Load()
+				if open <= peak || s.peak.CompareAndSwap(peak, open) {
+					break
+				}
+			}
+		case http.StateClosed, http.StateHijacked:
+			s.open.Add(-1)
 		}
 	}
 	ts.Config.ReadHeaderTimeout = 30 * time.Second
@@ -400,6 +412,9 @@ func (s *Server) TokenRequests() int { return s.Requests(RouteToken) }
 
 // ConnectionsOpened reports how many TCP connections the server accepted.
 func (s *Server) ConnectionsOpened() int { return int(s.conns.Load()) }
+
+// PeakConnections reports the most TCP connections that were open at once.
+func (s *Server) PeakConnections() int { return int(s.peak.Load()) }
 
 // Restore is one operatorRestore the server executed.
 type Restore struct {
