@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -494,4 +495,41 @@ func TestDidYouMean(t *testing.T) {
 		assert.Contains(t, r.stderr, tc.want, tc.args)
 	}
 	assert.Equal(t, 0, c.srv.TokenRequests())
+}
+
+// README's CLI section lists the exit codes that 'vb365 help' does.
+func TestREADMEAgreesWithHelp(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	readme := string(b)
+	start := strings.Index(readme, "## Command-line tool")
+	require.GreaterOrEqual(t, start, 0)
+	section := readme[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	row := regexp.MustCompile(`(?m)^\| (\d+) \| (.+) \|$`)
+	var got []string
+	for _, m := range row.FindAllStringSubmatch(section, -1) {
+		got = append(got, m[1]+" "+strings.ReplaceAll(m[2], "`", "'"))
+	}
+	var want []string
+	for _, e := range exitCodes {
+		want = append(want, strconv.Itoa(e.code)+" "+e.meaning)
+	}
+	assert.Equal(t, want, got, "README's exit codes")
+
+	help := setup(t).ok("help")
+	for _, e := range exitCodes {
+		assert.Contains(t, help, e.meaning)
+	}
+	for _, c := range commands {
+		group, _, _ := strings.Cut(c.name, " ")
+		assert.Contains(t, section, "`"+group, "README names %s", c.name)
+	}
+	for _, want := range []string{"--dry-run", "--jq", "--output", "tsv", "completion", "logout", "--no-token-cache", "--yes", "--out -"} {
+		assert.Contains(t, section, want)
+		assert.Contains(t, help, want)
+	}
 }
