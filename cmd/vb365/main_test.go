@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
@@ -41,8 +42,11 @@ type cli struct {
 	t        *testing.T
 	srv      *vb365test.Server
 	env      map[string]string
-	terminal bool             // stderr is a terminal
+	terminal bool             // stdout and stderr are a terminal
+	stdinTTY bool             // stdin is a terminal
 	now      func() time.Time // the command's clock; nil is time.Now
+	cache    string           // the user's cache directory
+	commands []*command       // nil: the package's
 }
 
 // setup starts a fake server and returns a cli logged in as its restore
@@ -51,7 +55,7 @@ func setup(t *testing.T, opts ...vb365test.Option) *cli {
 	t.Helper()
 	srv := vb365test.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	return &cli{t: t, srv: srv, env: map[string]string{
+	return &cli{t: t, srv: srv, cache: t.TempDir(), env: map[string]string{
 		"VB365_URL":       srv.URL,
 		"VB365_CLIENT_ID": vb365test.DefaultOperatorClientID,
 		"VB365_ASSERTION": vb365test.DefaultOperatorAssertion,
@@ -73,18 +77,39 @@ func (c *cli) run(args ...string) result { return c.runStdin("", args...) }
 
 func (c *cli) runStdin(stdin string, args ...string) result {
 	c.t.Helper()
+	return c.runContext(c.t.Context(), strings.NewReader(stdin), args...)
+}
+
+// runContext runs args with ctx and stdin.
+func (c *cli) runContext(ctx context.Context, stdin io.Reader, args ...string) result {
+	c.t.Helper()
 	var stdout, stderr bytes.Buffer
 	now := c.now
 	if now == nil {
 		now = time.Now
 	}
-	e := &env{
-		stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
-		getenv:     func(k string) string { return c.env[k] },
-		isTerminal: func(io.Writer) bool { return c.terminal },
-		now:        now,
+	cmds := c.commands
+	if cmds == nil {
+		cmds = commands
 	}
-	code := e.main(c.t.Context(), args)
+	cache := c.cache
+	if cache == "" {
+		cache = c.t.TempDir()
+	}
+	e := &env{
+		stdin: stdin, stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return c.env[k] },
+		isTerminal: func(f any) bool {
+			if f == stdin {
+				return c.stdinTTY
+			}
+			return c.terminal
+		},
+		now:      now,
+		cacheDir: func() (string, error) { return cache, nil },
+		commands: cmds,
+	}
+	code := e.main(ctx, args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -149,9 +174,11 @@ func TestHelp(t *testing.T) {
 	c := setup(t)
 
 	out := c.ok("help")
-	for _, want := range []string{"sessions explore", "restore items", "export pst", "VB365_URL", "Exit codes", "5  outcome unknown", "--demo"} {
+	for _, want := range []string{"sessions explore", "restore items", "export pst", "VB365_URL", "Exit codes", "--demo", "completion", "--dry-run", "--jq"} {
 		assert.Contains(t, out, want)
 	}
+	assert.Regexp(t, `(?m)^  5\s+outcome unknown`, out)
+	assert.Regexp(t, `(?m)^  130\s+interrupted`, out)
 	assert.Contains(t, c.ok("help", "restore", "items"), "--mark-unread")
 	assert.Contains(t, c.ok("items", "list", "-h"), "--folder")
 	assert.Contains(t, c.ok("--help"), "Commands:")
@@ -650,7 +677,7 @@ func TestCAFile(t *testing.T) {
 	require.NoError(t, conn.Close())
 	caFile := writeFile(t, "ca.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})))
 
-	c := &cli{t: t, srv: srv, env: map[string]string{
+	c := &cli{t: t, srv: srv, cache: t.TempDir(), env: map[string]string{
 		"VB365_URL":       srv.URL,
 		"VB365_CLIENT_ID": vb365test.DefaultOperatorClientID,
 		"VB365_ASSERTION": vb365test.DefaultOperatorAssertion,
