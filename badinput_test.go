@@ -88,6 +88,8 @@ func TestEveryIDArgumentRefusesBadIDs(t *testing.T) {
 		{"RestoreSessions.Event", "sessionID", func(id string) error { return first(rs.Event(ctx, id, "e1")) }},
 		{"RestoreSessions.Event", "eventID", func(id string) error { return first(rs.Event(ctx, "s1", id)) }},
 		{"RestoreSessions.Statistics", "sessionID", func(id string) error { return first(rs.Statistics(ctx, id)) }},
+		{"RestoreSessions.DeviceCode", "sessionID", func(id string) error { return first(rs.DeviceCode(ctx, id)) }},
+		{"Mailboxes.Find", "sessionID", func(id string) error { return first(mb.Find(ctx, id, "alice@contoso.com")) }},
 		{"Mailboxes.RestoreMailboxes", "sessionID", func(id string) error {
 			return first(c.Mailboxes.RestoreMailboxes(ctx, id, []string{"m1"}, nil))
 		}},
@@ -262,14 +264,18 @@ func TestNilRequestsZeroTimesAndBadOptionsAreRefused(t *testing.T) {
 		}},
 		{"Search(empty query)", "query", func() error { return iterErr(mb.Search(ctx, "s1", "m1", "", nil)) }},
 		{"SearchAll(empty query)", "query", func() error { return iterErr(mb.SearchAll(ctx, "s1", "", nil)) }},
+		{"RestoreSessions.List(end before start)", "opts.EndTimeTo", func() error {
+			return first(rs.List(ctx, &RestoreSessionListOptions{EndTimeFrom: time.Now(), EndTimeTo: time.Now().Add(-time.Minute)}))
+		}},
+		{"Find(empty email)", "email", func() error { return first(mb.Find(ctx, "s1", "")) }},
 		{"Wait(negative interval)", "opts.PollInterval", func() error {
 			return first(rs.Wait(ctx, "s1", &WaitOptions{PollInterval: -time.Second}))
 		}},
 	}
 	// Every list, with each bad page selection.
 	lists := map[string]func(*ListOptions) error{
-		"RestoreSessions.List":   func(o *ListOptions) error { return first(rs.List(ctx, o)) },
-		"RestoreSessions.All":    func(o *ListOptions) error { return iterErr(rs.All(ctx, o)) },
+		"RestoreSessions.List":   func(o *ListOptions) error { return first(rs.List(ctx, &RestoreSessionListOptions{ListOptions: *o})) },
+		"RestoreSessions.All":    func(o *ListOptions) error { return iterErr(rs.All(ctx, &RestoreSessionListOptions{ListOptions: *o})) },
 		"RestoreSessions.Events": func(o *ListOptions) error { return iterErr(rs.Events(ctx, "s1", o)) },
 		"Mailboxes.List":         func(o *ListOptions) error { return first(mb.List(ctx, "s1", o)) },
 		"Mailboxes.All":          func(o *ListOptions) error { return iterErr(mb.All(ctx, "s1", o)) },
@@ -347,6 +353,7 @@ func TestBlankRequiredStringsAreRefused(t *testing.T) {
 	})
 	refused(t, "Search", "query", func() error { return iterErr(c.Mailboxes.Search(ctx, "s1", "m1", "  ", nil)) })
 	refused(t, "SearchAll", "query", func() error { return iterErr(c.Mailboxes.SearchAll(ctx, "s1", "\n", nil)) })
+	refused(t, "Find", "email", func() error { return first(c.Mailboxes.Find(ctx, "s1", " \t")) })
 	assert.Zero(t, hits.Load())
 }
 

@@ -83,6 +83,10 @@ type Client struct {
 	RestoreSessions *RestoreSessionsService
 	// Mailboxes browses and restores mailbox data in a restore session.
 	Mailboxes *MailboxesService
+	// RestorePoints lists the points in time a restore session can show.
+	RestorePoints *RestorePointsService
+	// Organizations lists the organizations added to the server.
+	Organizations *OrganizationsService
 
 	common service
 
@@ -99,6 +103,7 @@ type Client struct {
 	debug     bool // logger enabled at debug level
 	userAgent string
 	now       func() time.Time // the clock for token expiry
+	operator  bool             // logged in with grant_type=operator
 }
 
 type service struct{ client *Client }
@@ -398,6 +403,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 		if g := s.grant; g.store != nil {
 			c.forget = func(ctx context.Context) { g.save(ctx, nil) }
 		}
+		c.operator = s.grant.kind == "operator"
 	case s.ts != nil:
 		ts := s.ts
 		c.tokens = newTokenCache(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, c.now)
@@ -406,6 +412,8 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.RestoreSessions = (*RestoreSessionsService)(&c.common)
 	c.Mailboxes = (*MailboxesService)(&c.common)
+	c.RestorePoints = (*RestorePointsService)(&c.common)
+	c.Organizations = (*OrganizationsService)(&c.common)
 	return c, nil
 }
 

@@ -83,7 +83,7 @@ func TestBadInputRefusedBeforeAnyRequest(t *testing.T) {
 		{"req.ItemIDs", first(c.Mailboxes.OperatorRestore(ctx, "s1", "m1", &OperatorRestoreRequest{}))},
 		{"req.ItemIDs[1]", first(c.Mailboxes.OperatorRestore(ctx, "s1", "m1", &OperatorRestoreRequest{ItemIDs: []string{"a", ""}}))},
 		{"sessionID", iterErr(c.RestoreSessions.Events(ctx, "", nil))},
-		{"opts.Limit", iterErr(c.RestoreSessions.All(ctx, &ListOptions{Limit: -1}))},
+		{"opts.Limit", iterErr(c.RestoreSessions.All(ctx, &RestoreSessionListOptions{ListOptions: ListOptions{Limit: -1}}))},
 		{"mailboxID", iterErr(c.Mailboxes.Folders(ctx, "s1", "", nil))},
 		{"opts.ParentID", iterErr(c.Mailboxes.Folders(ctx, "s1", "m1", &FolderListOptions{ParentID: " "}))},
 		{"mailboxID", iterErr(c.Mailboxes.Items(ctx, "s1", "", nil))},

@@ -104,8 +104,9 @@ func (s *RestoreSessionsService) exploreFields(req *ExploreRequest, repository b
 }
 
 // openSession sends an explore request and returns the session it opened.
-// repositoryID is the body's repositoryId, which only v8 takes.
-func (s *RestoreSessionsService) openSession(ctx context.Context, op, path string, body any, repositoryID string) (*RestoreSession, error) {
+// repositoryID is the body's repositoryId, which only v8 takes; newer are
+// the other arguments set that not every version takes.
+func (s *RestoreSessionsService) openSession(ctx context.Context, op, path string, body any, repositoryID string, newer ...versionArg) (*RestoreSession, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
@@ -115,16 +116,37 @@ func (s *RestoreSessionsService) openSession(ctx context.Context, op, path strin
 		check: "list the restore sessions (RestoreSessions.All) to see whether one was opened",
 	}
 	if repositoryID != "" {
-		// Checked once the version is known: with Auto, after the server
-		// was asked.
-		r.vcheck = func(v APIVersion) error {
-			if v != V8 {
-				return invalidArg("req.RepositoryID", "is sent on v8 only; the client speaks "+string(v))
-			}
-			return nil
-		}
+		newer = append(newer, versionArg{"req.RepositoryID", V8})
 	}
+	r.vcheck = needVersions(newer...)
 	return call[RestoreSession](ctx, s.client, r, nil)
+}
+
+// versionArg is an argument that the API versions before since lack.
+type versionArg struct {
+	arg   string
+	since APIVersion
+}
+
+// needVersions returns a request.vcheck that refuses args, set by the
+// caller, for an API version that lacks them; it is checked once the
+// version is known (with Auto, after the server was asked). nil: no check.
+func needVersions(args ...versionArg) func(APIVersion) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return func(v APIVersion) error {
+		for _, a := range args {
+			if v < a.since {
+				where := "on " + string(a.since) + " and later"
+				if a.since == versions[0] {
+					where = "on " + string(a.since) + " only"
+				}
+				return invalidArg(a.arg, "is sent "+where+"; the client speaks "+string(v))
+			}
+		}
+		return nil
+	}
 }
 
 // Scope says what an action applies to in a mailbox: some items, one item,
@@ -712,13 +734,21 @@ func (s *MailboxesService) send(ctx context.Context, op, path string, body []byt
 // GetItem returns one item of a mailbox.
 func (s *MailboxesService) GetItem(ctx context.Context, sessionID, mailboxID, itemID string) (*Item, error) {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items/{}", "sessionID", sessionID, "mailboxID", mailboxID, "itemID", itemID)
-	return call[Item](ctx, s.client, &request{op: "Mailboxes.GetItem", method: "GET", path: path}, err)
+	w, err := call[itemWire](ctx, s.client, &request{op: "Mailboxes.GetItem", method: "GET", path: path}, err)
+	if err != nil {
+		return nil, err
+	}
+	return w.fix(mailboxID, ""), nil
 }
 
 // GetFolder returns one folder of a mailbox.
 func (s *MailboxesService) GetFolder(ctx context.Context, sessionID, mailboxID, folderID string) (*Folder, error) {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/folders/{}", "sessionID", sessionID, "mailboxID", mailboxID, "folderID", folderID)
-	return call[Folder](ctx, s.client, &request{op: "Mailboxes.GetFolder", method: "GET", path: path}, err)
+	w, err := call[folderWire](ctx, s.client, &request{op: "Mailboxes.GetFolder", method: "GET", path: path}, err)
+	if err != nil {
+		return nil, err
+	}
+	return w.fix(mailboxID, ""), nil
 }
 
 // SearchOptions narrows a search and selects its pages.
@@ -739,21 +769,26 @@ func (s *MailboxesService) Search(ctx context.Context, sessionID, mailboxID, que
 		ids = append(ids, "opts.FolderID", opts.FolderID)
 	}
 	path, err := idPath(format, ids...)
-	return s.search(ctx, "Mailboxes.Search", path, query, opts, err)
+	return s.search(ctx, "Mailboxes.Search", path, mailboxID, query, opts, err)
 }
 
 // SearchAll iterates over the items of every mailbox in the session that
-// match query (POST .../organization/mailboxes/search).
+// match query (POST .../organization/mailboxes/search). Each hit carries
+// its MailboxID and FolderID on every API version, so it can go to
+// OperatorRestore as it is.
 func (s *MailboxesService) SearchAll(ctx context.Context, sessionID, query string, opts *ListOptions) iter.Seq2[Item, error] {
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/search", "sessionID", sessionID)
 	var so *SearchOptions
 	if opts != nil {
 		so = &SearchOptions{ListOptions: *opts}
 	}
-	return s.search(ctx, "Mailboxes.SearchAll", path, query, so, err)
+	return s.search(ctx, "Mailboxes.SearchAll", path, "", query, so, err)
 }
 
-func (s *MailboxesService) search(ctx context.Context, op, path, query string, opts *SearchOptions, err error) iter.Seq2[Item, error] {
+// search sends a search; mailboxID is the mailbox searched, "" for every
+// mailbox. A folder's search covers its subfolders, so the folder searched
+// is not the hits' folder: that comes from their links.
+func (s *MailboxesService) search(ctx context.Context, op, path, mailboxID, query string, opts *SearchOptions, err error) iter.Seq2[Item, error] {
 	if err == nil && strings.TrimSpace(query) == "" {
 		err = invalidArg("query", "must not be empty")
 	}
@@ -764,5 +799,9 @@ func (s *MailboxesService) search(ctx context.Context, op, path, query string, o
 	if opts != nil {
 		lo = &opts.ListOptions
 	}
-	return listAll[Item](ctx, lister{c: s.client, op: op, path: path, method: "POST", body: body, keepSet: true}, lo, err)
+	l := lister{c: s.client, op: op, path: path, method: "POST", body: body, keepSet: true}
+	if mailboxID == "" {
+		return listAllAs(ctx, l, lo, err, (*hitWire).fix)
+	}
+	return listAllAs(ctx, l, lo, err, func(w *itemWire) *Item { return w.fix(mailboxID, "") })
 }

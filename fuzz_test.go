@@ -170,6 +170,9 @@ var itemSeeds = []string{
 	`{"subject":"\ud800 lone surrogate","from":"\u0000"}`,
 	`{"id":"i1","subject":"2017-05-04 18:00:00","sent":"2017-05-04 18:00:00","received":"2017-05-04T18:00:00.1234567","date":"2017-05-04 18:00:00.5"}`,
 	`{"sent":"2017-05-04 18:00:00","dueDate":"2017-02-30 18:00:00","s\u0065nt":"2017-05-04 18:00:00"}`,
+	`{"id":"i1","_links":{"mailbox":{"href":"https://h/v6/restoresessions/s/organization/mailboxes/m1/"},"folder":{"href":"/v6/x/Folders/a%zz/../b?x#y"},"parent":null}}`,
+	`{"id":"i2","_links":{"mailbox":{"href":"/mailboxes/"},"folder":{"href":"/folders/"},"parent":{"href":"\u002Ffolders\u002FF\u002B1"}}}`,
+	`{"id":"i3","_links":{"folder":"not a link","mailbox":[1]}}`,
 }
 
 func FuzzItemDecoding(f *testing.F) {
@@ -187,6 +190,13 @@ func FuzzItemDecoding(f *testing.F) {
 		c, _ = memClient(t, fixed(200, page))
 		for _, err := range c.Mailboxes.Items(t.Context(), "s1", "m1", &ItemListOptions{ListOptions: ListOptions{Limit: 2}}) {
 			checkErrorText(t, err)
+		}
+		c, _ = memClient(t, fixed(200, page))
+		for hit, err := range c.Mailboxes.SearchAll(t.Context(), "s1", "q", &ListOptions{Limit: 2}) {
+			checkErrorText(t, err)
+			if err == nil && len(hit.MailboxID) > len(page) {
+				t.Fatalf("a mailbox ID longer than the answer: %q", hit.MailboxID)
+			}
 		}
 	})
 }

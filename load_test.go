@@ -22,6 +22,7 @@ type loadRun struct {
 	expiries        int
 	tokenRequests   int // logins and renewals the server received
 	connections     int // TCP connections the server accepted
+	peak            int // most of them open at once
 	requests        int // requests the server received, logins included
 	maxConnsPerHost int // the client transport's limit
 }
@@ -80,6 +81,7 @@ func runLoad(ctx context.Context, tb testing.TB, calls, goroutines, expiries int
 		expiries:        expiries,
 		tokenRequests:   srv.TokenRequests(),
 		connections:     srv.ConnectionsOpened(),
+		peak:            srv.PeakConnections(),
 		maxConnsPerHost: c.hc.Transport.(*bounded).base.(*http.Transport).MaxConnsPerHost,
 	}
 	if p := firstErr.Load(); p != nil {
@@ -93,7 +95,8 @@ func runLoad(ctx context.Context, tb testing.TB, calls, goroutines, expiries int
 
 // TestLoadOneClient pushes 10,000 calls through one client from 256
 // goroutines while the token expires three times: one token request per
-// expiry, connections bounded by the transport's per-host limit and reused,
+// expiry, connections open at once bounded by the transport's per-host
+// limit, and reused,
 // no error, no goroutine left.
 func TestLoadOneClient(t *testing.T) {
 	// Not parallel: the goroutine check needs the process to itself.
@@ -106,7 +109,10 @@ func TestLoadOneClient(t *testing.T) {
 	assert.Zero(t, run.failed, "first error: %v", run.firstErr)
 	assert.Equal(t, 1+expiries, run.tokenRequests, "one login, then one token request per expiry")
 	assert.Positive(t, run.maxConnsPerHost)
-	assert.LessOrEqual(t, run.connections, run.maxConnsPerHost, "connections bounded by the per-host limit")
+	assert.LessOrEqual(t, run.peak, run.maxConnsPerHost, "connections bounded by the per-host limit")
+	// Reused: on a loaded machine a connection may now and then be closed
+	// and replaced, never one per call.
+	assert.LessOrEqual(t, run.connections, 2*run.maxConnsPerHost, "connections reused")
 	assert.GreaterOrEqual(t, run.requests, calls+1, "every call reached the server")
 	goleak.VerifyNone(t, leaks)
 	t.Logf("load: %d calls from %d goroutines through one client, token expired %d times: %d token requests, "+

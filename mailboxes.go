@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"iter"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // MailboxesService browses the mailboxes, folders and items of a restore
@@ -39,6 +41,57 @@ func (s *MailboxesService) Get(ctx context.Context, sessionID, mailboxID string)
 	return call[Mailbox](ctx, s.client, &request{op: "Mailboxes.Get", method: "GET", path: path}, err)
 }
 
+// findPageSize is the page size Find walks the mailboxes with: large pages,
+// few round trips; a mailbox is a few hundred bytes.
+const findPageSize = 1000
+
+// Find returns the primary mailbox, not an archive, whose address is email,
+// compared without regard to case, from the mailboxes of a restore session.
+// The server has no filter for mailboxes, so Find pages through them and
+// stops at the first match. When no primary mailbox has the address (an
+// archive alone does not count), the error is a *MailboxNotFoundError,
+// which matches ErrNotFound. A blank email is refused before any request.
+func (s *MailboxesService) Find(ctx context.Context, sessionID, email string) (*Mailbox, error) {
+	l, err := s.mailboxes(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	want := strings.TrimSpace(email)
+	switch {
+	case want == "":
+		return nil, invalidArg("email", "must not be empty")
+	case len(want) > maxIDLength:
+		return nil, invalidArg("email", "is longer than "+strconv.Itoa(maxIDLength)+" bytes")
+	}
+	for m, err := range listAll[Mailbox](ctx, l, &ListOptions{Limit: findPageSize}, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if !m.IsArchive && strings.EqualFold(m.Email, want) {
+			return &m, nil
+		}
+	}
+	return nil, &MailboxNotFoundError{SessionID: sessionID, Email: want}
+}
+
+// MailboxNotFoundError is Find's error when no primary mailbox of the
+// session has the address. It matches ErrNotFound.
+type MailboxNotFoundError struct {
+	// SessionID is the restore session searched.
+	SessionID string
+	// Email is the address looked for, without surrounding spaces.
+	Email string
+}
+
+// Error implements error.
+func (e *MailboxNotFoundError) Error() string {
+	return "vb365: Mailboxes.Find: no mailbox with the address " + quote(e.Email) +
+		" (other than an archive) in restore session " + quote(e.SessionID)
+}
+
+// Is reports whether target is ErrNotFound.
+func (e *MailboxNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
 // RootFolders is the FolderListOptions.ParentID that lists a mailbox's
 // top-level folders.
 const RootFolders = "root"
@@ -60,6 +113,7 @@ func (s *MailboxesService) Folders(ctx context.Context, sessionID, mailboxID str
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/folders", "sessionID", sessionID, "mailboxID", mailboxID)
 	l := lister{c: s.client, op: "Mailboxes.Folders", path: path}
 	var lo *ListOptions
+	parentID := "" // the parent of every folder listed, when one was asked
 	if opts != nil && err == nil {
 		lo = &opts.ListOptions
 		switch parent := opts.ParentID; parent {
@@ -76,12 +130,13 @@ func (s *MailboxesService) Folders(ctx context.Context, sessionID, mailboxID str
 		default:
 			err = checkID("opts.ParentID", parent)
 			l.extra += "&parentId=" + url.QueryEscape(parent)
+			parentID = parent
 		}
 		if opts.Name != "" {
 			l.extra += "&name=" + url.QueryEscape(opts.Name)
 		}
 	}
-	return listAll[Folder](ctx, l, lo, err)
+	return listAllAs(ctx, l, lo, err, func(w *folderWire) *Folder { return w.fix(mailboxID, parentID) })
 }
 
 // ItemListOptions selects the items that Items lists.
@@ -99,8 +154,10 @@ func (s *MailboxesService) Items(ctx context.Context, sessionID, mailboxID strin
 	path, err := idPath("/RestoreSessions/{}/organization/mailboxes/{}/items", "sessionID", sessionID, "mailboxID", mailboxID)
 	l := lister{c: s.client, op: "Mailboxes.Items", path: path}
 	var lo *ListOptions
+	folderID := ""
 	if opts != nil && err == nil {
 		lo = &opts.ListOptions
+		folderID = opts.FolderID
 		if opts.FolderID != "" {
 			err = checkID("opts.FolderID", opts.FolderID)
 			folder := url.QueryEscape(opts.FolderID)
@@ -112,7 +169,7 @@ func (s *MailboxesService) Items(ctx context.Context, sessionID, mailboxID strin
 			}
 		}
 	}
-	return listAll[Item](ctx, l, lo, err)
+	return listAllAs(ctx, l, lo, err, func(w *itemWire) *Item { return w.fix(mailboxID, folderID) })
 }
 
 // OperatorRestoreRequest says what a restore operator restores, and where

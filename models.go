@@ -1,6 +1,9 @@
 package vb365
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // The models keep the JSON names of the server's OpenAPI description. Enum
 // fields are open string types: a value this SDK does not know is kept as it
@@ -199,8 +202,16 @@ type Folder struct {
 	Description string         `json:"description"`
 	Type        FolderType     `json:"type"`
 	Category    FolderCategory `json:"category"`
-	// MailboxID is sent by v8 servers only.
+	// MailboxID is the folder's mailbox: v8 servers send it, and on v6 and
+	// v7 the SDK sets the mailbox it asked.
 	MailboxID string `json:"mailboxId"`
+	// ParentID is the ID of the folder that holds this one, "" for a
+	// top-level folder, so that the tree can be rebuilt from one listing
+	// of the whole tree (Folders with no ParentID). No API version has a
+	// field for it: the SDK reads it from the folder's parent link
+	// (_links.parent), and for the subfolders of a given parent it is that
+	// parent.
+	ParentID string `json:"-"`
 }
 
 // Importance is the importance of a message.
@@ -228,8 +239,16 @@ type Item struct {
 	ID        string `json:"id"`
 	ItemClass string `json:"itemClass"`
 	Subject   string `json:"subject"`
-	// MailboxID is sent by v8 servers only.
+	// MailboxID is the item's mailbox, so that a hit of SearchAll can go
+	// to OperatorRestore as it is. v8 servers send it; on v6 and v7 the
+	// SDK sets the mailbox it asked, or reads it from the item's mailbox
+	// link (_links.mailbox).
 	MailboxID string `json:"mailboxId"`
+	// FolderID is the folder that holds the item, read from the item's
+	// folder (or parent) link; no API version has a field for it. It is ""
+	// when the server sends neither link, except in a listing of one
+	// folder (ItemListOptions.FolderID), where it is that folder.
+	FolderID string `json:"-"`
 
 	// Messages and discussions.
 	From        string       `json:"from"`
@@ -294,22 +313,40 @@ const (
 
 // RbacItem names the object a restore operator explores
 // (RESTRbacItemComposed): set Type and ID, and the matching one of User,
-// Group or Site.
+// Group, Site or Team.
 type RbacItem struct {
 	Type  RbacItemType `json:"type"`
 	ID    string       `json:"id"`
 	User  *RbacUser    `json:"user,omitempty"`
 	Group *RbacGroup   `json:"group,omitempty"`
 	Site  *RbacSite    `json:"site,omitempty"`
+	// Team is the team of a Type RbacItemTeam scope. Teams are scopes from
+	// v7 on: on v6, a Team scope is refused with ErrInvalidArgument.
+	Team *RbacTeam `json:"team,omitempty"`
 }
 
 // RbacUser is a user in an RBAC scope (RESTRbacUser). Name is the e-mail
-// address; Type is "User", "SharedMailbox" or "PublicMailbox".
+// address.
 type RbacUser struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-	Name        string `json:"name"`
-	Type        string `json:"type"`
+	ID string `json:"id"`
+	// OnPremisesSID is the user's security identifier in an on-premises
+	// organization (v7 and later: refused with ErrInvalidArgument on v6).
+	OnPremisesSID string `json:"onPremisesSid,omitempty"`
+	DisplayName   string `json:"displayName"`
+	Name          string `json:"name"`
+	// Type is "User", "SharedMailbox" or "PublicMailbox"; empty is sent as
+	// null, which the description allows, rather than as "", which is no
+	// type.
+	Type string `json:"type"`
+}
+
+// MarshalJSON sends an empty Type as null.
+func (u RbacUser) MarshalJSON() ([]byte, error) {
+	type plain RbacUser
+	return json.Marshal(struct {
+		plain
+		Type *string `json:"type"`
+	}{plain(u), nullable(u.Type)})
 }
 
 // RbacGroup is a group in an RBAC scope (RESTRbacGroup).
@@ -317,7 +354,36 @@ type RbacGroup struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"displayName"`
 	Name        string `json:"name"`
-	Type        string `json:"type"`
+	// Type is "Office365", "Security", "Distribution",
+	// "DynamicDistribution" or "Unknown"; empty is sent as null.
+	Type string `json:"type"`
+}
+
+// MarshalJSON sends an empty Type as null.
+func (g RbacGroup) MarshalJSON() ([]byte, error) {
+	type plain RbacGroup
+	return json.Marshal(struct {
+		plain
+		Type *string `json:"type"`
+	}{plain(g), nullable(g.Type)})
+}
+
+// nullable is s, or nil (JSON null) for "".
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// RbacTeam is a Microsoft Teams team in an RBAC scope (RESTRbacTeam, v7
+// and later). The description requires every field.
+type RbacTeam struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	Description string `json:"description"`
+	// Mail is the team's e-mail address.
+	Mail string `json:"mail"`
 }
 
 // RbacSite is a SharePoint site in an RBAC scope (RESTRbacSite).
@@ -336,3 +402,20 @@ type RbacSite struct {
 type RestoreResult struct {
 	SessionID string `json:"sessionId"`
 }
+
+// DeviceCode is a Microsoft device code for a restore
+// (RESTDeviceCodeResponse): open VerificationURL, enter UserCode and sign
+// in with the account to restore with, then send the restore with
+// RestoreCredentials.UserCode set to UserCode.
+type DeviceCode struct {
+	UserCode        string `json:"userCode"`
+	VerificationURL string `json:"verificationUrl"`
+	// ExpiresIn is the code's lifetime in seconds, from when the server
+	// answered.
+	ExpiresIn int64 `json:"expiresIn"`
+	// Message says what to do with the code, in words for a person.
+	Message string `json:"message"`
+}
+
+// Lifetime is ExpiresIn as a duration.
+func (d *DeviceCode) Lifetime() time.Duration { return time.Duration(d.ExpiresIn) * time.Second }

@@ -100,6 +100,9 @@ type lister struct {
 	extra string // encoded query parameters after offset and limit, with a leading "&"
 	// vextra adds query parameters whose names depend on the API version.
 	vextra func(APIVersion) string
+	// vcheck refuses options that the API version lacks, once the version
+	// is known (see request.vcheck).
+	vcheck func(APIVersion) error
 	method string // "" means GET
 	body   []byte
 	// keepSet sends the first page's setId with the later pages, so that
@@ -122,7 +125,7 @@ func (l *lister) page(ctx context.Context, offset, limit int, setID string, into
 	if method == "" {
 		method = "GET"
 	}
-	return l.c.do(ctx, &request{op: l.op, method: method, path: l.path, query: string(q), vquery: l.vextra, body: l.body}, into)
+	return l.c.do(ctx, &request{op: l.op, method: method, path: l.path, query: string(q), vquery: l.vextra, vcheck: l.vcheck, body: l.body}, into)
 }
 
 // pageWire reads a page from the server. The body is scanned as it
@@ -294,54 +297,182 @@ func listPage[T any](ctx context.Context, l lister, opts *ListOptions) (*Page[T]
 
 // listAll walks a list page by page. It stops after yielding an error, and
 // when the caller stops, and otherwise goes on until Page.last says the
-// list is done: with totalCount, not before the total. The page's memory is reused from page to page, so
-// iterating holds one page at a time however long the list. A page whose
-// results repeat an earlier page's is an error: a server that ignores the
-// offset would otherwise send the same page forever.
+// list is done: with totalCount, not before the total. The page's memory is
+// reused from page to page, so iterating holds one page at a time however
+// long the list. A page whose results repeat an earlier page's is an error:
+// a server that ignores the offset would otherwise send the same page
+// forever.
 func listAll[T any](ctx context.Context, l lister, opts *ListOptions, argErr error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		err := argErr
+		if err == nil {
+			err = walkPages(ctx, l, opts, func(results []T) bool {
+				for i := range results {
+					if !yield(results[i], nil) {
+						return false
+					}
+				}
+				return true
+			})
+		}
+		if err != nil {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+// listAllAs is listAll for results decoded as W, the server's shape, and
+// yielded as the T that fix completes in place (the IDs that only the
+// answer's links carry). fix runs on each result as it is yielded, in the
+// loop that yields it: no pass of its own over the page.
+func listAllAs[W, T any](ctx context.Context, l lister, opts *ListOptions, argErr error, fix func(*W) *T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		err := argErr
+		if err == nil {
+			err = walkPages(ctx, l, opts, func(results []W) bool {
+				for i := range results {
+					if !yield(*fix(&results[i]), nil) {
+						return false
+					}
+				}
+				return true
+			})
+		}
+		if err != nil {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+// walkPages fetches the pages of a list in turn and hands each page's
+// results to visit, until visit returns false (nil is returned), the list
+// ends (nil), or a page fails (its error is returned).
+func walkPages[T any](ctx context.Context, l lister, opts *ListOptions, visit func([]T) bool) error {
+	offset, limit, err := opts.validate("opts")
+	if err != nil {
+		return err
+	}
+	w := pageWire[T]{limit: limit}
+	var seen map[uint64]struct{}
+	setID := ""
+	for {
+		if err := l.page(ctx, offset, limit, setID, &w); err != nil {
+			return err
+		}
+		p := &w.Page
+		if len(p.Results) > 0 {
+			if _, again := seen[w.sum]; again {
+				return errors.New("vb365: " + l.op + ": the page at offset " + strconv.Itoa(offset) +
+					" repeats an earlier page; the server does not page forward, stopping")
+			}
+			if seen == nil {
+				seen = make(map[uint64]struct{})
+			}
+			seen[w.sum] = struct{}{}
+		}
+		if !visit(p.Results) {
+			return nil
+		}
+		if p.last(offset, limit) {
+			return nil
+		}
+		offset += len(p.Results)
+		if l.keepSet && setID == "" {
+			setID = p.SetID
+		}
+	}
+}
+
+// maxListBody bounds the answer of a list the server sends whole, as one
+// JSON array (see listUnpaged): tens of thousands of restore points.
+const maxListBody = 32 << 20
+
+// arrayAnswer reads an answer that is one JSON array.
+type arrayAnswer[T any] struct{ results []T }
+
+// decodeBody implements bodyDecoder.
+func (a *arrayAnswer[T]) decodeBody(resp *http.Response) error {
+	buf, err := io.ReadAll(&capped{r: resp.Body, left: maxListBody, max: maxListBody})
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(buf)) == 0 {
+		return errEmptyAnswer
+	}
+	err = json.Unmarshal(buf, &a.results)
+	if err != nil {
+		if fixed, ok := retryZoneless(buf, &a.results, err); ok {
+			a.results = nil
+			err = json.Unmarshal(fixed, &a.results)
+		}
+	}
+	return err
+}
+
+// listUnpaged walks a list that the server answers whole, as one JSON
+// array, from offset on: one request, whatever the list's length.
+func listUnpaged[T any](ctx context.Context, c *Client, r *request, offset int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var a arrayAnswer[T]
+		if err := c.do(ctx, r, &a); err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		for i := offset; i < len(a.results); i++ {
+			if !yield(a.results[i], nil) {
+				return
+			}
+		}
+	}
+}
+
+// listFor walks a list whose path or shape depends on the API version:
+// when iteration starts it learns the version (asking the server once for
+// Auto) and walks the list that pick returns for it. argErr, when set, is
+// yielded before anything is sent; so is pick's error.
+func listFor[T any](ctx context.Context, c *Client, argErr error, pick func(APIVersion) (iter.Seq2[T, error], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if argErr != nil {
 			yield(zero, argErr)
 			return
 		}
-		offset, limit, err := opts.validate("opts")
+		v, err := c.speaking(ctx)
 		if err != nil {
 			yield(zero, err)
 			return
 		}
-		w := pageWire[T]{limit: limit}
-		var seen map[uint64]struct{}
-		setID := ""
-		for {
-			if err := l.page(ctx, offset, limit, setID, &w); err != nil {
-				yield(zero, err)
+		seq, err := pick(v)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		for x, err := range seq {
+			if !yield(x, err) {
 				return
-			}
-			p := &w.Page
-			if len(p.Results) > 0 {
-				if _, again := seen[w.sum]; again {
-					yield(zero, errors.New("vb365: "+l.op+": the page at offset "+strconv.Itoa(offset)+
-						" repeats an earlier page; the server does not page forward, stopping"))
-					return
-				}
-				if seen == nil {
-					seen = make(map[uint64]struct{})
-				}
-				seen[w.sum] = struct{}{}
-			}
-			for i := range p.Results {
-				if !yield(p.Results[i], nil) {
-					return
-				}
-			}
-			if p.last(offset, limit) {
-				return
-			}
-			offset += len(p.Results)
-			if l.keepSet && setID == "" {
-				setID = p.SetID
 			}
 		}
 	}
+}
+
+// speaking returns the API version the client speaks, asking the server
+// first when it was made with Auto.
+func (c *Client) speaking(ctx context.Context) (APIVersion, error) {
+	if err := checkCtx(ctx); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if c.closed.Load() {
+		return "", ErrClosed
+	}
+	a, err := c.apiBase(ctx)
+	if err != nil {
+		return "", err
+	}
+	return a.version, nil
 }

@@ -357,7 +357,7 @@ func (c *campaign) worker(ctx context.Context, id int, client *vb365.Client, ten
 			cctx, cl := c.start(ctx)
 			c.finishSafe("RestoreSessions.Events", cl, drainSeq(client.RestoreSessions.Events(cctx, session, &vb365.ListOptions{Limit: 5})))
 			cctx, cl = c.start(ctx)
-			_, err := client.RestoreSessions.List(cctx, &vb365.ListOptions{Offset: r.IntN(50), Limit: 20})
+			_, err := client.RestoreSessions.List(cctx, &vb365.RestoreSessionListOptions{ListOptions: vb365.ListOptions{Offset: r.IntN(50), Limit: 20}})
 			c.finishSafe("RestoreSessions.List", cl, err)
 		case p < 86: // get a session
 			cctx, cl := c.start(ctx)

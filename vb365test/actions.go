@@ -287,6 +287,11 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 		s.mu.Unlock()
 		return
 	}
+	if b.UserCode != "" && (c.kind == ActionRestore || c.kind == ActionRestoreTo) && !s.deviceCodeValid(ss, b.UserCode) {
+		s.mu.Unlock()
+		writeError(w, c.version, http.StatusBadRequest, "The device code is not valid or has expired; request a new one.")
+		return
+	}
 	now := s.now()
 	a := Action{
 		Kind: c.kind, Scope: c.scope, SessionID: ss.id, ItemIDs: t.itemIDs, Items: t.items,
@@ -303,7 +308,7 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 	}
 	switch c.kind {
 	case ActionRestore, ActionRestoreTo:
-		a.UserName, a.ImpersonationAccountName = b.UserName, b.ImpersonationAccountName
+		a.UserName, a.ImpersonationAccountName, a.UserCode = b.UserName, b.ImpersonationAccountName, b.UserCode
 		if b.ApplicationID != nil {
 			a.ApplicationID = *b.ApplicationID
 		}

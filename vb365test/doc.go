@@ -4,12 +4,18 @@
 // It plays the role httptest plays for net/http: NewServer starts a real HTTP
 // server on 127.0.0.1 that answers the v6, v7 and v8 endpoints a restore
 // operator uses (token, logout, RestorePortalSettings, ServiceInstance,
-// Organization/OperatorExplore, RestoreSessions and their events, Exchange
-// mailboxes, folders and items, search, and items/operatorRestore) and the
+// Organization/OperatorExplore, RestoreSessions (filtered by start and end
+// time, and ordered, as each version takes) and their events, Exchange
+// mailboxes, folders and items (with the links that name their parent,
+// folder and mailbox), search, and items/operatorRestore) and the
 // Exchange endpoints of administrators and tenants (Organization/Explore,
 // Organizations/{id}/explore, and restore, restoreTo, exportToPst, Save,
 // sendToDefaultAddress and sendToDifferentAddress on items, folders and
-// mailboxes). The server keeps state: it issues and checks tokens, creates
+// mailboxes, and restoreDeviceCode), and who the caller is and what there is
+// to restore: Organizations, RestorePoints (several per organization, see
+// Organization.AddRestorePoint) and Organization/LoggedInUser with its
+// OperatorInfo, EffectiveScope (WithOperatorScope) and RestorePoints. The
+// server keeps state: it issues and checks tokens and device codes, creates
 // and stops restore sessions, keeps search result sets and records every
 // restore and action it executes, so tests can assert on what a client
 // really did (see Server.Restores, Server.Actions and Server.Requests).

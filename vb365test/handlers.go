@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,21 +136,38 @@ type exploreOptions struct {
 		Type string `json:"type"`
 		ID   string `json:"id"`
 		User *struct {
-			DisplayName string `json:"displayName"`
-			Name        string `json:"name"`
+			DisplayName string  `json:"displayName"`
+			Name        string  `json:"name"`
+			Type        *string `json:"type"`
 		} `json:"user"`
 		Group *struct {
-			DisplayName string `json:"displayName"`
+			DisplayName string  `json:"displayName"`
+			Type        *string `json:"type"`
 		} `json:"group"`
 		Site *struct {
 			Title string `json:"title"`
 		} `json:"site"`
+		Team *struct {
+			DisplayName string `json:"displayName"`
+			Mail        string `json:"mail"`
+		} `json:"team"`
 	} `json:"scope"`
 	Reason       string  `json:"reason"`
 	RepositoryID *string `json:"repositoryId"`
 }
 
 var dateInputLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05.000", "2006-01-02 15:04:05", "2006.01.02 15:04:05", "2006-01-02"}
+
+// parseInputTime parses a time a client sent, in any of dateInputLayouts
+// (a time without a zone is UTC).
+func parseInputTime(v string) (time.Time, bool) {
+	for _, l := range dateInputLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
 
 func (s *Server) handleExplore(w http.ResponseWriter, req *http.Request, c call, p principal) {
 	if !requireOperator(w, c, p) {
@@ -193,18 +211,14 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 		}
 		repo = strings.ToLower(*o.RepositoryID)
 	}
+	var at time.Time // the point in time; zero: now
 	if o.DateTime != nil && *o.DateTime != "" {
-		ok := false
-		for _, l := range dateInputLayouts {
-			if _, err := time.Parse(l, *o.DateTime); err == nil {
-				ok = true
-				break
-			}
-		}
+		t, ok := parseInputTime(*o.DateTime)
 		if !ok {
 			writeError(w, c.version, http.StatusBadRequest, "The dateTime value is not a valid date and time.")
 			return
 		}
+		at = t
 	}
 	typ := "Vex"
 	if o.Type != nil && *o.Type != "" {
@@ -221,7 +235,34 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 	}
 	scopeName := s.cfg.org.Name
 	if sc := o.Scope; sc != nil {
+		// The .NET binder refuses a value outside an enum, "" included;
+		// null leaves it unset. Teams are scopes from v7 on.
+		scopeTypes := []string{"Group", "User", "Site"}
+		if c.version >= 7 {
+			scopeTypes = append(scopeTypes, "Team")
+		}
+		if !inEnum(&sc.Type, scopeTypes...) {
+			writeError(w, c.version, http.StatusBadRequest, "The scope type value '"+sc.Type+"' is not valid.")
+			return
+		}
+		if sc.User != nil && !inEnum(sc.User.Type, "User", "SharedMailbox", "PublicMailbox") {
+			writeError(w, c.version, http.StatusBadRequest, "The scope user type value '"+*sc.User.Type+"' is not valid.")
+			return
+		}
+		if sc.Group != nil && !inEnum(sc.Group.Type, "Office365", "Security", "Distribution", "DynamicDistribution", "Unknown") {
+			writeError(w, c.version, http.StatusBadRequest, "The scope group type value '"+*sc.Group.Type+"' is not valid.")
+			return
+		}
+		if strings.EqualFold(sc.Type, "Team") && (sc.Team == nil || !isUUID(sc.ID)) {
+			writeError(w, c.version, http.StatusBadRequest, "A Team scope needs the team, and its id must be a GUID.")
+			return
+		}
+		if c.version < 7 {
+			sc.Team = nil // not part of the v6 RESTRbacItemComposed
+		}
 		switch {
+		case sc.Team != nil && sc.Team.DisplayName != "":
+			scopeName = sc.Team.DisplayName
 		case sc.User != nil && sc.User.DisplayName != "":
 			scopeName = sc.User.DisplayName
 		case sc.User != nil && sc.User.Name != "":
@@ -239,6 +280,9 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 	s.mu.Lock()
 	n := len(s.sessions) + 1
 	now := s.now()
+	if at.IsZero() {
+		at = now
+	}
 	ss := &session{
 		id:          hashUUID("session", s.cfg.org.id, strconv.Itoa(n)),
 		name:        fmt.Sprintf("Restore session %d (%s)", n, p.userName),
@@ -254,6 +298,7 @@ func (s *Server) explore(w http.ResponseWriter, req *http.Request, c call, p pri
 		etag:        1,
 		route:       c.route,
 		repository:  repo,
+		point:       s.pointAt(at, repo),
 	}
 	s.sessions = append(s.sessions, ss)
 	s.sessByID[ss.id] = ss
@@ -328,25 +373,77 @@ func (s *Server) ExpireSession(id string) bool {
 	return true
 }
 
+// inEnum reports whether v is nil (JSON null, unset) or one of values,
+// compared as the .NET binder does, without regard to case; it sets v to
+// the value's own casing.
+func inEnum(v *string, values ...string) bool {
+	if v == nil {
+		return true
+	}
+	for _, e := range values {
+		if strings.EqualFold(*v, e) {
+			*v = e
+			return true
+		}
+	}
+	return false
+}
+
+// handleSessions serves GET /RestoreSessions. startTimeFrom and
+// startTimeTo bound the creation time on every version, endTimeFrom and
+// endTimeTo the end time on v8 (sessions still working have none and are
+// left out); the bounds are inclusive. v8 sorts by orderBy (CreationTime,
+// the default, or EndTime, where sessions without an end come first, as
+// .NET sorts nulls) and orderAsc (default false: newest first); v6 and v7
+// list in creation order. Parameters a version does not have are ignored,
+// as the real server ignores unknown query parameters.
 func (s *Server) handleSessions(w http.ResponseWriter, req *http.Request, c call) {
 	pp, ok := s.parsePage(w, req, c)
 	if !ok {
 		return
 	}
-	var from, to time.Time
+	var from, to, endFrom, endTo time.Time
 	extra := url.Values{}
-	for _, f := range []struct {
+	bounds := []struct {
 		name string
 		dst  *time.Time
-	}{{"startTimeFrom", &from}, {"startTimeTo", &to}} {
+	}{{"startTimeFrom", &from}, {"startTimeTo", &to}}
+	if c.version >= 8 {
+		bounds = append(bounds, []struct {
+			name string
+			dst  *time.Time
+		}{{"endTimeFrom", &endFrom}, {"endTimeTo", &endTo}}...)
+	}
+	for _, f := range bounds {
 		if v, ok := query(req, f.name); ok && v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
+			t, ok := parseInputTime(v)
+			if !ok {
 				writeError(w, c.version, http.StatusBadRequest, "The "+f.name+" value is not a valid date and time.")
 				return
 			}
 			*f.dst = t
 			extra.Set(f.name, v)
+		}
+	}
+	orderBy, asc := "", false
+	if c.version >= 8 {
+		orderBy = "CreationTime"
+		if v, ok := query(req, "orderBy"); ok && v != "" {
+			if !inEnum(&v, "CreationTime", "EndTime") {
+				writeError(w, c.version, http.StatusBadRequest, "The orderBy value '"+v+"' is not valid.")
+				return
+			}
+			orderBy = v
+			extra.Set("orderBy", v)
+		}
+		if v, ok := query(req, "orderAsc"); ok && v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				writeError(w, c.version, http.StatusBadRequest, "The orderAsc value '"+v+"' is not valid.")
+				return
+			}
+			asc = b
+			extra.Set("orderAsc", v)
 		}
 	}
 	s.mu.Lock()
@@ -356,7 +453,27 @@ func (s *Server) handleSessions(w http.ResponseWriter, req *http.Request, c call
 		if (!from.IsZero() && ss.created.Before(from)) || (!to.IsZero() && ss.created.After(to)) {
 			continue
 		}
+		if (!endFrom.IsZero() || !endTo.IsZero()) &&
+			(ss.ended.IsZero() || (!endFrom.IsZero() && ss.ended.Before(endFrom)) || (!endTo.IsZero() && ss.ended.After(endTo))) {
+			continue
+		}
 		sel = append(sel, ss)
+	}
+	if orderBy != "" {
+		key := func(ss *session) time.Time {
+			if orderBy == "EndTime" {
+				return ss.ended
+			}
+			return ss.created
+		}
+		// Stable, so that sessions of one time keep their creation order
+		// and pages do not overlap.
+		slices.SortStableFunc(sel, func(a, b *session) int {
+			if asc {
+				return key(a).Compare(key(b))
+			}
+			return key(b).Compare(key(a))
+		})
 	}
 	lo, hi := pp.window(len(sel))
 	res := make([]sessionJSON, 0, hi-lo)
@@ -619,8 +736,17 @@ type folderJSON struct {
 	Links       links  `json:"_links"`
 }
 
+// resourceLinkBase is the start of the links of a mailbox's folders and
+// items. The real server writes these in lower case, unlike its routes
+// and the pages' links (the help center's examples show
+// ".../restoresessions/{id}/organization/mailboxes/{id}/folders/{id}"), so
+// the fake does too: clients must read links without regard to case.
+func resourceLinkBase(c call, sid, mailboxID string) string {
+	return "/" + c.vs + "/restoresessions/" + sid + "/organization/mailboxes/" + mailboxID
+}
+
 func folderView(c call, sid string, f *Folder) folderJSON {
-	mbase := mailboxesPath(c, sid) + "/" + f.mailbox.id
+	mbase := resourceLinkBase(c, sid, f.mailbox.id)
 	base := mbase + "/folders/" + url.PathEscape(f.id)
 	j := folderJSON{ID: f.id, Name: f.Name, Type: f.Type, Category: f.Category, Description: f.Description,
 		Links: links{
@@ -751,7 +877,7 @@ type itemJSON struct {
 
 func itemView(c call, sid string, it *Item) itemJSON {
 	f := it.folder
-	mbase := mailboxesPath(c, sid) + "/" + f.mailbox.id
+	mbase := resourceLinkBase(c, sid, f.mailbox.id)
 	imp := it.Importance
 	if imp == "" {
 		imp = "Normal"

@@ -137,6 +137,12 @@ func mailboxPath(v, sid, mid string) string {
 	return "/" + v + "/RestoreSessions/" + sid + "/organization/mailboxes/" + mid
 }
 
+// linkPath is mailboxPath as the fake writes it in the links of folders
+// and items: in lower case, as the real server does.
+func linkPath(v, sid, mid string) string {
+	return "/" + v + "/restoresessions/" + sid + "/organization/mailboxes/" + mid
+}
+
 // fakeClock is a goroutine-safe settable clock.
 type fakeClock struct {
 	mu sync.Mutex

@@ -10,6 +10,8 @@ type orgIndex struct {
 	org       *Organization
 	mailboxes []*mbIndex
 	byID      map[string]*mbIndex // lower-case mailbox ID
+	users     []*orgUser          // one per mailbox address, in seed order
+	userByID  map[string]*orgUser // lower-case RBAC user ID
 }
 
 type mbIndex struct {
@@ -48,6 +50,7 @@ func buildIndex(org *Organization) *orgIndex {
 		x.mailboxes = append(x.mailboxes, mi)
 		x.byID[strings.ToLower(m.id)] = mi
 	}
+	x.indexUsers()
 	return x
 }
 
@@ -60,6 +63,14 @@ type session struct {
 	events                                                                    []*event
 	route                                                                     Route  // the explore route that created it
 	repository                                                                string // v8 repositoryId, lower case
+	point                                                                     string // the restore point shown (see Session.RestorePointID)
+	deviceCodes                                                               []deviceCode
+}
+
+// deviceCode is a device code a session issued (RouteDeviceCode).
+type deviceCode struct {
+	code    string
+	expires time.Time
 }
 
 type event struct {

@@ -18,6 +18,7 @@ func TestResetCoversServerState(t *testing.T) {
 	}
 	kept := map[string]bool{
 		"URL": true, "ts": true, "cfg": true, "idx": true, "closing": true, "closed": true, "conns": true,
+		"open": true, "peak": true, // connections, as counted by the listener's ConnState
 		"mu": true, "hook": true,
 	}
 	typ := reflect.TypeFor[Server]()

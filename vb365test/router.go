@@ -43,6 +43,18 @@ const (
 	// RESTRestoreSessionStatistics, counting the items that the session's
 	// restores restored, with one detail per restore.
 	RouteStatistics Route = "Statistics"
+	// RouteDeviceCode is POST /RestoreSessions/{id}/organization/restoreDeviceCode
+	// (body RESTDeviceCodeRequestOptions, required: an empty one answers
+	// 400; a targetApplicationId that is not a GUID or a targetRegion
+	// outside the enum, 400). Administrator tokens only (operator: 403); a
+	// stopped session answers 500 like its other organization calls. Each
+	// call issues a new device code for the session, answered 200
+	// RESTDeviceCodeResponse (userCode, verificationUrl, expiresIn 900,
+	// message), and earlier codes stay valid until they expire. A restore
+	// or restoreTo of the session whose body carries a userCode the
+	// session did not issue, or one past its lifetime on the server's
+	// clock, answers 400 and does nothing. See Server.DeviceCodes.
+	RouteDeviceCode Route = "DeviceCode"
 	// RouteMailboxes is GET /RestoreSessions/{id}/organization/mailboxes (paged).
 	RouteMailboxes Route = "Mailboxes"
 	// RouteMailbox is GET .../mailboxes/{mailboxId}.
@@ -127,14 +139,65 @@ const (
 	RouteSendToDifferentAddress Route = "SendToDifferentAddress"
 )
 
+// Routes of the organizations, their restore points and the logged-in
+// user (see organizations.go). Every version serves them unless a route
+// says otherwise.
+const (
+	// RouteOrganizations is GET /Organizations (administrator tokens;
+	// operator: 403): the seed Organization as RestOrganizationComposed.
+	// v6 and v7 answer an array; v8 a page, with the filters msid and
+	// backedUpOrganizationId. extendedView adds isBackedup,
+	// firstBackuptime and lastBackuptime (from the restore points); it is
+	// required on v6 (else 400) and false by default on v7 and v8.
+	RouteOrganizations Route = "Organizations"
+	// RouteOrganization is GET /Organizations/{organizationId}: the seed
+	// Organization when the ID is its ID() (else 404), as
+	// RouteOrganizations.
+	RouteOrganization Route = "Organization"
+	// RouteLoggedInUser is GET /Organization/LoggedInUser
+	// (RESTRbacLoggedInUser). An operator's id is the object ID part of
+	// their client_id and their name is as WithOperatorScope says; a
+	// password-grant user's name is the user name.
+	RouteLoggedInUser Route = "LoggedInUser"
+	// RouteOperatorInfo is GET /Organization/LoggedInUser/OperatorInfo:
+	// isOperator is true for operator tokens, false for others.
+	RouteOperatorInfo Route = "OperatorInfo"
+	// RouteEffectiveScope is GET /Organization/LoggedInUser/EffectiveScope
+	// (RESTRbacEffectiveScope): the operator's users (WithOperatorScope;
+	// ids as Mailbox.UserID), no sites, and on v7 and v8 no teams. Other
+	// tokens answer 403.
+	RouteEffectiveScope Route = "EffectiveScope"
+	// RouteRestorePoints is GET /RestorePoints: the seed's restore points
+	// (Organization.AddRestorePoint), newest first. v6 answers an array
+	// and filters by organizationId, jobId, repositoryId, backupTime (the
+	// points taken at or before it), isLongTermCopy and isRetrieved; v7
+	// and v8 answer a page and filter by from, to (inclusive), orderAsc
+	// and isCopy instead of backupTime; v8 also by userId (a
+	// Mailbox.UserID), groupId, siteId and teamId (the fake backs up no
+	// groups, sites or teams: nothing matches). A GUID filter that is not
+	// a GUID, and a bad time or boolean, answer 400; parameters of other
+	// versions are ignored. Operator tokens get the points holding their
+	// scope on v6, and 403 on v7 and v8, where they have
+	// RouteLoggedInUserRestorePoints.
+	RouteRestorePoints Route = "RestorePoints"
+	// RouteLoggedInUserRestorePoints is GET
+	// /Organization/LoggedInUser/RestorePoints (v7 and v8; operator
+	// tokens, else 403): an array of the points holding a user of the
+	// operator's scope, newest first, filtered by isCopy and rbacItem (an
+	// EffectiveScope ID; one outside the scope answers 404).
+	RouteLoggedInUserRestorePoints Route = "LoggedInUserRestorePoints"
+)
+
 // Routes lists every Route constant.
 func Routes() []Route {
 	return []Route{RouteToken, RouteLogout, RoutePortalSettings, RouteServiceInstance,
 		RouteOperatorExplore, RouteSessions, RouteSession, RouteSessionOrganization, RouteStop,
-		RouteEvents, RouteEvent, RouteStatistics, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
+		RouteEvents, RouteEvent, RouteStatistics, RouteDeviceCode, RouteMailboxes, RouteMailbox, RouteFolders, RouteFolder,
 		RouteItems, RouteItem, RouteOperatorRestore,
 		RouteExplore, RouteOrganizationExplore, RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch,
-		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress}
+		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress,
+		RouteOrganizations, RouteOrganization, RouteLoggedInUser, RouteOperatorInfo, RouteEffectiveScope,
+		RouteRestorePoints, RouteLoggedInUserRestorePoints}
 }
 
 // Action kinds (Action.Kind), named after the endpoints.
@@ -244,6 +307,20 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteExplore, http.MethodPost)
 	case len(p) == 3 && lc[0] == "organizations" && lc[2] == "explore":
 		return set(RouteOrganizationExplore, http.MethodPost, p[1])
+	case len(p) == 1 && lc[0] == "organizations":
+		return set(RouteOrganizations, http.MethodGet)
+	case len(p) == 2 && lc[0] == "organizations":
+		return set(RouteOrganization, http.MethodGet, p[1])
+	case len(p) == 2 && lc[0] == "organization" && lc[1] == "loggedinuser":
+		return set(RouteLoggedInUser, http.MethodGet)
+	case len(p) == 3 && lc[0] == "organization" && lc[1] == "loggedinuser" && lc[2] == "operatorinfo":
+		return set(RouteOperatorInfo, http.MethodGet)
+	case len(p) == 3 && lc[0] == "organization" && lc[1] == "loggedinuser" && lc[2] == "effectivescope":
+		return set(RouteEffectiveScope, http.MethodGet)
+	case len(p) == 3 && lc[0] == "organization" && lc[1] == "loggedinuser" && lc[2] == "restorepoints" && c.version >= 7:
+		return set(RouteLoggedInUserRestorePoints, http.MethodGet)
+	case len(p) == 1 && lc[0] == "restorepoints":
+		return set(RouteRestorePoints, http.MethodGet)
 	case len(p) >= 1 && lc[0] == "restoresessions":
 	default:
 		return c, false
@@ -264,6 +341,8 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteStatistics, http.MethodGet, p[1])
 	case len(p) == 3 && lc[2] == "organization":
 		return set(RouteSessionOrganization, http.MethodGet, p[1])
+	case len(p) == 4 && lc[2] == "organization" && lc[3] == "restoredevicecode":
+		return set(RouteDeviceCode, http.MethodPost, p[1])
 	case len(p) < 4 || lc[2] != "organization" || lc[3] != "mailboxes":
 		return c, false
 	}
@@ -387,6 +466,8 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleEvent(w, req, c)
 	case RouteStatistics:
 		s.handleStatistics(w, req, c)
+	case RouteDeviceCode:
+		s.handleDeviceCode(w, req, c, tok)
 	case RouteMailboxes:
 		s.handleMailboxes(w, req, c)
 	case RouteMailbox:
@@ -407,5 +488,19 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleSearch(w, req, c)
 	case RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress:
 		s.handleAction(w, req, c, tok)
+	case RouteOrganizations:
+		s.handleOrganizations(w, req, c, tok)
+	case RouteOrganization:
+		s.handleOrganization(w, req, c, tok)
+	case RouteLoggedInUser:
+		s.handleLoggedInUser(w, req, c, tok)
+	case RouteOperatorInfo:
+		s.handleOperatorInfo(w, req, c, tok)
+	case RouteEffectiveScope:
+		s.handleEffectiveScope(w, req, c, tok)
+	case RouteRestorePoints:
+		s.handleRestorePoints(w, req, c, tok)
+	case RouteLoggedInUserRestorePoints:
+		s.handleOperatorRestorePoints(w, req, c, tok)
 	}
 }

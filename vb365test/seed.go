@@ -25,6 +25,7 @@ type Organization struct {
 
 	id        string
 	mailboxes []*Mailbox
+	points    []*RestorePoint
 }
 
 // Mailbox is an Exchange mailbox of an Organization.
@@ -313,8 +314,11 @@ func (it *Item) Folder() *Folder { return it.folder }
 //   - Support <support@contoso.onmicrosoft.com>: a shared mailbox with Inbox and Sent Items
 //   - Online Archive - Alice Johnson <alice@contoso.onmicrosoft.com>: an archive (IsArchive)
 //
-// with about forty messages dated November 2026. Every call returns a new,
-// identical value.
+// with about forty messages dated November 2026, and six restore points:
+// weekly backups on Sunday nights at 22:00 UTC (November 1, 8, 15, 22 and
+// 29), of which the first two lack the Support mailbox (it joined the
+// backup job later), and a long-term backup copy of the last one. Every
+// call returns a new, identical value.
 func DefaultOrganization() *Organization {
 	o := NewOrganization("Contoso")
 	day := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
@@ -401,5 +405,15 @@ func DefaultOrganization() *Organization {
 	for i, s := range []string{"2025 annual plan", "Old vendor contract", "Holiday schedule 2025", "Migration retrospective"} {
 		ain.AddMessage(s, "bob"+dom, time.Date(2025, time.Month(2+3*i), 14, 10, 0, 0, 0, time.UTC))
 	}
+
+	for d := 1; d <= 29; d += 7 {
+		if d < 15 {
+			o.AddRestorePoint(day(d, 22, 0), alice, bob, archive)
+		} else {
+			o.AddRestorePoint(day(d, 22, 0))
+		}
+	}
+	cp := o.AddRestorePoint(day(29, 22, 0))
+	cp.IsCopy, cp.IsLongTermCopy = true, true
 	return o
 }

@@ -74,6 +74,7 @@ type config struct {
 	tokenQuota      int
 	tokenWindow     time.Duration
 	sessionIdle     time.Duration
+	scopes          []operatorScope
 }
 
 // WithTokenLifetime sets the access-token lifetime (expires_in). The server
@@ -291,7 +292,9 @@ func WithCertificate(cert tls.Certificate) Option {
 // mailboxes, folders, items, searches and restores answer 500 with a
 // message that does not say why, as real servers do (see ExpireSession);
 // restore sessions are visible to every token; OperatorExplore's scope only sets scopeName (every
-// mailbox is browsable); v7/v8 accept disable_antiforgery_token but no
+// mailbox is browsable), and its types are checked as the .NET binder
+// checks enums: "" or an unknown value answers 400, null is unset, and a
+// Team scope (v7 and later only) needs its team and a GUID id; v7/v8 accept disable_antiforgery_token but no
 // antiforgery token is ever required.
 //
 // Administrator restores. Explore and OrganizationExplore need a
@@ -359,7 +362,9 @@ type Server struct {
 	idx     *orgIndex
 	closing chan struct{}
 	closed  sync.Once
-	conns   atomic.Int64
+	conns   atomic.Int64 // connections accepted
+	open    atomic.Int64 // connections open now
+	peak    atomic.Int64 // most connections open at once
 
 	mu         sync.Mutex
 	requests   map[Route]int
@@ -445,8 +450,18 @@ func newServer(opts []Option) *Server {
 	}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.conns.Add(1)
+			open := s.open.Add(1)
+			for {
+				peak := s.peak.Load()
+				if open <= peak || s.peak.CompareAndSwap(peak, open) {
+					break
+				}
+			}
+		case http.StateClosed, http.StateHijacked:
+			s.open.Add(-1)
 		}
 	}
 	ts.Config.ReadHeaderTimeout = 30 * time.Second
@@ -497,6 +512,9 @@ func (s *Server) TokenRequests() int { return s.Requests(RouteToken) }
 
 // ConnectionsOpened reports how many TCP connections the server accepted.
 func (s *Server) ConnectionsOpened() int { return int(s.conns.Load()) }
+
+// PeakConnections reports the most TCP connections that were open at once.
+func (s *Server) PeakConnections() int { return int(s.peak.Load()) }
 
 // Restore is one operatorRestore the server executed.
 type Restore struct {
@@ -564,6 +582,13 @@ type Session struct {
 	// RepositoryID is the repositoryId sent on v8 (OperatorExplore and
 	// OrganizationExplore), in lower case, or "".
 	RepositoryID string
+	// RestorePointID is the restore point the session shows: the latest
+	// of the organization's points taken at or before the explore's
+	// dateTime (its time of creation when none was sent), in the
+	// repository of RepositoryID when one was sent and otherwise not a
+	// copy; "" when there is none, where a real server opens an empty
+	// session. The fake serves the seed's data whatever the point.
+	RestorePointID string
 }
 
 // Sessions returns snapshots of every restore session, in creation order.
@@ -576,7 +601,7 @@ func (s *Server) Sessions() []Session {
 		out[i] = Session{
 			ID: ss.id, Name: ss.name, Type: ss.typ, State: ss.state, InitiatedBy: ss.initiatedBy,
 			Reason: ss.reason, CreationTime: ss.created, EndTime: ss.ended, APIVersion: ss.version,
-			Events: len(ss.events), Route: ss.route, RepositoryID: ss.repository,
+			Events: len(ss.events), Route: ss.route, RepositoryID: ss.repository, RestorePointID: ss.point,
 		}
 	}
 	return out
@@ -633,6 +658,9 @@ type Action struct {
 	// sent with a restore; ApplicationID and ImpersonationAccountName echo
 	// those fields. They are not secrets.
 	UserName, ApplicationID, ImpersonationAccountName string
+	// UserCode is the device code sent with a restore (see
+	// RouteDeviceCode); the server checked that the session issued it.
+	UserCode string
 	// SecretFields names the secret fields that were sent non-empty
 	// (userPassword, applicationCertificate, applicationCertificatePassword,
 	// office365UserPassword, onPremisesUserPassword), in that order.

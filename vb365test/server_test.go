@@ -425,7 +425,7 @@ func TestItemIDEscaping(t *testing.T) {
 	r := do(t, s, "GET", ipath+url.PathEscape(id), op, nil)
 	require.Equal(t, http.StatusOK, r.status)
 	require.Equal(t, id, r.json(t)["id"])
-	require.Equal(t, ipath+url.PathEscape(id), r.json(t)["_links"].(map[string]any)["self"].(map[string]any)["href"])
+	require.Equal(t, linkPath("v8", sid, alice.ID())+"/items/"+url.PathEscape(id), r.json(t)["_links"].(map[string]any)["self"].(map[string]any)["href"])
 	require.Equal(t, http.StatusNotFound, do(t, s, "GET", ipath+id, op, nil).status) // unescaped '/' splits the path
 }
 

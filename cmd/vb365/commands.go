@@ -4,16 +4,19 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
-	"slices"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vb365-go/vb365"
 )
@@ -30,11 +33,19 @@ type command struct {
 	// admin: with --demo, log in as the fake's administrator, not its
 	// restore operator.
 	admin bool
+	// noServer: the command talks to no server (vb365 version).
+	noServer bool
+	// dryRun: the command sends an action (a restore, send or export) and
+	// takes --dry-run. overwrites: it may overwrite data and takes --yes
+	// (see app.confirm).
+	dryRun, overwrites bool
 	// unknownHint is printed when the outcome of its action is unknown;
 	// SESSION stands for the session ID. forbiddenHint is printed on 403.
 	unknownHint, forbiddenHint string
-	// setup registers the command's flags on fs and returns what it does.
-	setup func(fs *flag.FlagSet) action
+	// setup registers the command's flags on fs and returns its checks of
+	// them, which run before any login or session (nil for none), and what
+	// it does.
+	setup func(fs *pflag.FlagSet) (check func(*app) error, run action)
 }
 
 type action func(ctx context.Context, a *app) error
@@ -108,65 +119,46 @@ var commands = []*command{
 		name: "items search", synopsis: "--session ID [--mailbox ID|EMAIL [--folder FOLDER-ID]] --query QUERY [--max N] [--page-size N]",
 		summary: "search the items of a mailbox, or of every mailbox",
 		help: "Searches the items of a mailbox (or one of its folders), or without --mailbox of every mailbox in the\n" +
-			"session. QUERY is the server's criteria:value language, such as 'subject:invoice from:bob'.\n" + mailboxHelp,
+			"session. QUERY is the server's criteria:value language, such as 'subject:invoice from:bob'; a query\n" +
+			"the server cannot read is a usage error (exit code 2). The MAILBOX column (mailboxId in JSON) is the\n" +
+			"mailbox of each hit: give it to 'restore items --mailbox' with the ID.\n" + mailboxHelp,
 		auth: true, session: true, demoSession: true, setup: itemsSearch,
 	},
 	{
-		name: "restore items", synopsis: "--session ID --mailbox ID|EMAIL --item ID... [--items-from FILE] [--folder NAME] [--reason TEXT] [--mark-unread] [--changed-items] [--deleted-items] [--wait]",
+		name: "restore items", synopsis: "--session ID --mailbox ID|EMAIL --item ID... [--items-from FILE] [--folder NAME] [--reason TEXT] [--mark-unread] [--changed-items] [--deleted-items] [--wait] [--dry-run]",
 		summary: "restore items to their mailbox, as a restore operator",
 		help: "Restores items to their mailbox, to the original folder or to --folder NAME (created when missing).\n" +
 			"Give each item with --item (repeat it), or one ID per line in --items-from FILE ('-' reads stdin).\n" +
 			"With --wait, follows the restore until its events say it ended and sums them up (the events of earlier\n" +
 			"restores in the session are left out); failed items then give exit code 1. A restore is never sent\n" +
 			"twice: when the server may or may not have restored (exit code 5), read 'vb365 sessions events'\n" +
-			"before trying again.\n" + mailboxHelp,
-		auth: true, session: true, demoSession: true,
+			"before trying again. --dry-run prints the restore request instead of sending it.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, dryRun: true,
 		unknownHint: "The restore may have run. Do not send it again before checking the session's events:\n" +
 			"  vb365 sessions events --session SESSION",
 		forbiddenHint: "The server refused the restore: restore items needs a restore operator's login (VB365_CLIENT_ID and an assertion), and the items must be in the operator's scope.",
 		setup:         restoreItems,
 	},
 	{
-		name: "export pst", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE | --folder FOLDER-ID | --whole-mailbox) [--keyword WORD] --out FILE [--force]",
+		name: "export pst", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE | --folder FOLDER-ID | --whole-mailbox) [--keyword WORD] --out FILE|- [--force] [--dry-run]",
 		summary: "export items, a folder or a mailbox to a PST file",
 		help: "Exports items, a folder or a whole mailbox to a PST file. The file is written next to FILE under a\n" +
 			"temporary name and renamed when complete, so FILE is never half-written; it is readable by its owner\n" +
-			"only. An existing FILE is kept unless --force. A progress bar shows on stderr when it is a terminal.\n" + mailboxHelp,
-		auth: true, session: true, demoSession: true, forbiddenHint: adminHint, admin: true, setup: exportPST,
+			"only. An existing FILE is kept unless --force; --out - writes to stdout (not a terminal). A progress\n" +
+			"bar shows on stderr when it is a terminal. --dry-run prints the export request instead of sending it.\n" + mailboxHelp,
+		auth: true, session: true, demoSession: true, dryRun: true, forbiddenHint: adminHint, admin: true, setup: exportPST,
 	},
 	{
-		name: "export msg", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE) --out FILE [--force]",
+		name: "export msg", synopsis: "--session ID --mailbox ID|EMAIL (--item ID... | --items-from FILE) --out FILE|- [--force] [--dry-run]",
 		summary: "save items as MSG (one item) or a ZIP of MSG files",
 		help:    "Saves one item as an MSG file, or several as a ZIP of MSG files. Writing is as for 'export pst'.\n" + mailboxHelp,
-		auth:    true, session: true, demoSession: true, forbiddenHint: adminHint, admin: true, setup: exportMSG,
+		auth:    true, session: true, demoSession: true, dryRun: true, forbiddenHint: adminHint, admin: true, setup: exportMSG,
 	},
+	logoutCommand,
+	versionCommand,
 }
 
 const mailboxHelp = "--mailbox takes a mailbox ID or an e-mail address (which picks the user's mailbox, not its archive)."
-
-// findCommand finds the command named by the first one or two words of
-// args and returns the arguments after them.
-func findCommand(args []string) (*command, []string, error) {
-	for _, c := range commands {
-		words := strings.Fields(c.name)
-		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
-			return c, args[len(words):], nil
-		}
-	}
-	var subs []string
-	for _, c := range commands {
-		if group, sub, ok := strings.Cut(c.name, " "); ok && group == args[0] {
-			subs = append(subs, sub)
-		}
-	}
-	switch {
-	case len(subs) > 0 && len(args) == 1:
-		return nil, nil, fmt.Errorf("'vb365 %s' needs a subcommand: %s", args[0], strings.Join(subs, ", "))
-	case len(subs) > 0:
-		return nil, nil, fmt.Errorf("unknown command 'vb365 %s %s' (want %s)", args[0], args[1], strings.Join(subs, ", "))
-	}
-	return nil, nil, fmt.Errorf("unknown command %q", args[0])
-}
 
 // stringList is a flag that may be repeated: --item A --item B.
 type stringList []string
@@ -176,18 +168,19 @@ func (l *stringList) Set(v string) error {
 	*l = append(*l, v)
 	return nil
 }
+func (l *stringList) Type() string { return "stringList" }
 
 // listFlags are the flags of commands that list.
 type listFlags struct{ max, pageSize int }
 
-func (l *listFlags) register(fs *flag.FlagSet, pages bool) {
+func (l *listFlags) register(fs *pflag.FlagSet, pages bool) {
 	fs.IntVar(&l.max, "max", 0, "stop after `N` results; 0 lists all")
 	if pages {
 		fs.IntVar(&l.pageSize, "page-size", 0, fmt.Sprintf("fetch `N` results per request (default %d, at most %d)", vb365.DefaultPageSize, vb365.MaxPageSize))
 	}
 }
 
-func (l *listFlags) check() error {
+func (l *listFlags) check(*app) error {
 	if l.max < 0 {
 		return usagef("--max must not be negative")
 	}
@@ -255,15 +248,16 @@ func (a *app) mailboxID(ctx context.Context, s string) (string, error) {
 	return "", &notFoundError{fmt.Sprintf("no mailbox with the address %s in restore session %s", s, a.g.session)}
 }
 
-// requireMailbox checks that --mailbox was given and resolves it.
-func (a *app) requireMailbox(ctx context.Context, s string) (string, error) {
+// needMailbox is the check that --mailbox was given.
+func needMailbox(s string) error {
 	if s == "" {
-		return "", usagef("--mailbox is required (an ID or e-mail address from 'vb365 mailboxes list')")
+		return usagef("--mailbox is required (an ID or e-mail address from 'vb365 mailboxes list')")
 	}
-	return a.mailboxID(ctx, s)
+	return nil
 }
 
-// itemIDs joins --item flags and the lines of --items-from.
+// itemIDs joins --item flags and the lines of --items-from. Reading stdin
+// that is a terminal, it says so on stderr first.
 func (a *app) itemIDs(items stringList, from string) ([]string, error) {
 	ids := append([]string(nil), items...)
 	if from == "" {
@@ -277,25 +271,67 @@ func (a *app) itemIDs(items stringList, from string) ([]string, error) {
 		}
 		defer f.Close()
 		r = f
+	} else if a.isTerminal(a.stdin) {
+		fmt.Fprintf(a.stderr, "vb365: reading item IDs from stdin, one per line; end with %s\n", endOfInput())
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line != "" && !strings.HasPrefix(line, "#") {
-			ids = append(ids, line)
+	err := a.readStdin(a.ctx, func(io.Reader) error {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line != "" && !strings.HasPrefix(line, "#") {
+				ids = append(ids, line)
+			}
 		}
-	}
-	if err := sc.Err(); err != nil {
+		return sc.Err()
+	})
+	if err != nil {
+		if a.ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, usagef("--items-from: %v", err)
 	}
 	return ids, nil
 }
 
+// confirm asks before an action that overwrites data, such as a restore
+// with Overwrite (OneDrive, SharePoint): --yes says yes; on a terminal the
+// question goes to stderr and the answer comes from stdin; without a
+// terminal and --yes the action is refused. A no is a declinedError.
+// Commands that overwrite set command.overwrites (which registers --yes)
+// and call it in their checks, before any login: nothing is sent without
+// the answer.
+func (a *app) confirm(question string) error {
+	if a.lf.yes || a.lf.dryRun {
+		return nil
+	}
+	if !a.isTerminal(a.stdin) || !a.isTerminal(a.stderr) {
+		return usagef("%s: give --yes to go ahead (there is no terminal to ask on)", question)
+	}
+	fmt.Fprintf(a.stderr, "vb365: %s. Go ahead? [y/N] ", question)
+	var answer string
+	err := a.readStdin(a.ctx, func(r io.Reader) error {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		answer = line
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return &declinedError{"not confirmed: nothing was sent"}
+}
+
 // ---- commands ----
 
-func portalSettings(fs *flag.FlagSet) action {
-	return func(ctx context.Context, a *app) error {
+func portalSettings(fs *pflag.FlagSet) (func(*app) error, action) {
+	return nil, func(ctx context.Context, a *app) error {
 		s, err := a.client.RestorePortalSettings(ctx)
 		if err != nil {
 			return err
@@ -324,23 +360,33 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, usagef("--at %q: want a time such as 2026-11-30, '2026-11-30 17:00' or 2026-11-30T17:00:00Z", s)
 }
 
-func sessionsExplore(fs *flag.FlagSet) action {
+func sessionsExplore(fs *pflag.FlagSet) (func(*app) error, action) {
 	var at, reason, org, repo string
 	var showDeleted, showAll bool
+	var t time.Time
 	fs.StringVar(&at, "at", "", "show the data backed up before this `time` (default now)")
 	fs.StringVar(&reason, "reason", "", "free `TEXT` saying why, such as a ticket number (restore operators)")
 	fs.BoolVar(&showDeleted, "show-deleted", false, "show items deleted before the time")
 	fs.BoolVar(&showAll, "show-all-versions", false, "show every version of changed items")
 	fs.StringVar(&org, "organization", "", "organization `ID` to explore (administrators, on the backup provider's side)")
 	fs.StringVar(&repo, "repository", "", "backup repository `ID` to explore (v8)")
-	return func(ctx context.Context, a *app) error {
-		t := a.now()
+	check := func(a *app) error {
+		t = a.now()
 		if at != "" {
 			var err error
 			if t, err = parseTime(at); err != nil {
 				return err
 			}
 		}
+		switch {
+		case a.admin && reason != "":
+			return usagef("--reason is for restore operators; administrators' sessions take none")
+		case !a.admin && org != "":
+			return usagef("--organization is for administrators (VB365_USERNAME); a restore operator explores their own scope")
+		}
+		return nil
+	}
+	return check, func(ctx context.Context, a *app) error {
 		opt := func(b bool) *bool { // unset leaves it to the server
 			if !b {
 				return nil
@@ -352,9 +398,6 @@ func sessionsExplore(fs *flag.FlagSet) action {
 			err error
 		)
 		if a.admin {
-			if reason != "" {
-				return usagef("--reason is for restore operators; administrators' sessions take none")
-			}
 			req := &vb365.ExploreRequest{DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), RepositoryID: repo}
 			if org != "" {
 				s, err = a.client.RestoreSessions.ExploreOrganization(ctx, org, req)
@@ -362,9 +405,6 @@ func sessionsExplore(fs *flag.FlagSet) action {
 				s, err = a.client.RestoreSessions.Explore(ctx, req)
 			}
 		} else {
-			if org != "" {
-				return usagef("--organization is for administrators (VB365_USERNAME); a restore operator explores their own scope")
-			}
 			s, err = a.client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{
 				DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), Reason: reason, RepositoryID: repo,
 			})
@@ -380,78 +420,66 @@ func sessionsExplore(fs *flag.FlagSet) action {
 	}
 }
 
-func sessionsList(fs *flag.FlagSet) action {
+func sessionsList(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	l.register(fs, false)
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
-		t := a.out.table("ID", "STATE", "CREATED", "INITIATED BY", "SCOPE", "REASON")
-		err := each(&l, a.client.RestoreSessions.All(ctx, l.options()), nil, func(s *vb365.RestoreSession) error {
-			return t.row(sessionRecord(s), s.ID, string(s.State), when(s.CreationTime), s.InitiatedBy, s.ScopeName, clip(s.Reason, 40))
+	return l.check, func(ctx context.Context, a *app) error {
+		t := a.out.table("ID", "STATE", "CREATED", "INITIATED BY", "SCOPE", "REASON").clip("REASON", 40)
+		err := each(&l, a.client.RestoreSessions.All(ctx, &vb365.RestoreSessionListOptions{ListOptions: *l.options()}), nil, func(s *vb365.RestoreSession) error {
+			return t.row(sessionRecord(s), s.ID, string(s.State), a.out.when(s.CreationTime), s.InitiatedBy, s.ScopeName, s.Reason)
 		})
 		return t.end(err)
 	}
 }
 
-func sessionFields(s *vb365.RestoreSession) []field {
-	end := "-"
+func sessionFields(o output, s *vb365.RestoreSession) []field {
+	var end time.Time
 	if s.EndTime != nil {
-		end = when(*s.EndTime)
+		end = *s.EndTime
 	}
 	return []field{
 		{"ID", s.ID}, {"Name", s.Name}, {"Organization", s.Organization}, {"Type", string(s.Type)},
-		{"State", string(s.State)}, {"Result", string(s.Result)}, {"Created", when(s.CreationTime)}, {"Ended", end},
+		{"State", string(s.State)}, {"Result", string(s.Result)}, {"Created", o.when(s.CreationTime)}, {"Ended", o.when(end)},
 		{"Initiated by", s.InitiatedBy}, {"Scope", s.ScopeName}, {"Reason", s.Reason},
 	}
 }
 
-func sessionsGet(fs *flag.FlagSet) action {
-	return func(ctx context.Context, a *app) error {
+func sessionsGet(fs *pflag.FlagSet) (func(*app) error, action) {
+	return nil, func(ctx context.Context, a *app) error {
 		s, err := a.client.RestoreSessions.Get(ctx, a.g.session)
 		if err != nil {
 			return err
 		}
-		return a.out.one(sessionRecord(s), sessionFields(s)...)
+		return a.out.one(sessionRecord(s), sessionFields(a.out, s)...)
 	}
 }
 
-func sessionsStop(fs *flag.FlagSet) action {
-	return func(ctx context.Context, a *app) error {
+func sessionsStop(fs *pflag.FlagSet) (func(*app) error, action) {
+	return nil, func(ctx context.Context, a *app) error {
 		if err := a.client.RestoreSessions.Stop(ctx, a.g.session); err != nil {
 			return err
 		}
-		if a.out.json {
-			return a.out.jsonLine(stopJSON{ID: a.g.session, State: string(vb365.SessionStateStopped)})
-		}
-		_, err := fmt.Fprintf(a.out.w, "Stopped restore session %s\n", a.g.session)
-		return err
+		return a.out.one(stopJSON{ID: a.g.session, State: string(vb365.SessionStateStopped)},
+			field{"Stopped restore session", a.g.session})
 	}
 }
 
-func sessionsEvents(fs *flag.FlagSet) action {
+func sessionsEvents(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	l.register(fs, false)
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
-		t := a.out.table("#", "TYPE", "STATUS", "STARTED", "ITEM", "MESSAGE")
+	return l.check, func(ctx context.Context, a *app) error {
+		t := a.out.table("#", "TYPE", "STATUS", "STARTED", "ITEM", "MESSAGE").clip("ITEM", 30)
 		err := each(&l, a.client.RestoreSessions.Events(ctx, a.g.session, l.options()), nil, func(e *vb365.RestoreSessionEvent) error {
-			return t.row(eventRecord(e), strconv.Itoa(e.Order), string(e.Type), string(e.Status), when(e.StartTime), clip(e.ItemName, 30), e.Message)
+			return t.row(eventRecord(e), strconv.Itoa(e.Order), string(e.Type), string(e.Status), a.out.when(e.StartTime), e.ItemName, e.Message)
 		})
 		return t.end(err)
 	}
 }
 
-func mailboxesList(fs *flag.FlagSet) action {
+func mailboxesList(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	l.register(fs, false)
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
+	return l.check, func(ctx context.Context, a *app) error {
 		t := a.out.table("EMAIL", "NAME", "KIND", "ID")
 		err := each(&l, a.client.Mailboxes.All(ctx, a.g.session, l.options()), nil, func(m *vb365.Mailbox) error {
 			return t.row(mailboxRecord(m), m.Email, m.Name, mailboxKind(m), m.ID)
@@ -460,11 +488,11 @@ func mailboxesList(fs *flag.FlagSet) action {
 	}
 }
 
-func mailboxesGet(fs *flag.FlagSet) action {
+func mailboxesGet(fs *pflag.FlagSet) (func(*app) error, action) {
 	var mailbox string
 	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
-	return func(ctx context.Context, a *app) error {
-		id, err := a.requireMailbox(ctx, mailbox)
+	return func(*app) error { return needMailbox(mailbox) }, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
 		}
@@ -476,7 +504,7 @@ func mailboxesGet(fs *flag.FlagSet) action {
 	}
 }
 
-func foldersList(fs *flag.FlagSet) action {
+func foldersList(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	var mailbox, parent, name string
 	var all bool
@@ -485,14 +513,14 @@ func foldersList(fs *flag.FlagSet) action {
 	fs.StringVar(&parent, "parent", "", "list the subfolders of this folder `ID` (default: the top-level folders)")
 	fs.BoolVar(&all, "all", false, "list the whole folder tree")
 	fs.StringVar(&name, "name", "", "keep folders whose name matches `PATTERN` (* and ? are wildcards)")
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
+	check := func(a *app) error {
 		if all && parent != "" {
 			return usagef("give --parent or --all, not both")
 		}
-		id, err := a.requireMailbox(ctx, mailbox)
+		return errors.Join(l.check(a), needMailbox(mailbox))
+	}
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
 		}
@@ -512,49 +540,60 @@ func foldersList(fs *flag.FlagSet) action {
 }
 
 // listItems writes items as they come, with a progress line for long
-// listings.
-func (a *app) listItems(l *listFlags, mailboxID string, seq iter.Seq2[vb365.Item, error]) error {
+// listings. withMailbox adds a MAILBOX column (searches): the ID that
+// 'restore items --mailbox' takes with the hit's ID.
+func (a *app) listItems(l *listFlags, mailboxID string, withMailbox bool, seq iter.Seq2[vb365.Item, error]) error {
 	bar := a.newBar("items")
 	out := a.out
 	if bar != nil && a.isTerminal(a.stdout) {
 		out.w = barWriter{w: out.w, bar: bar} // results and the line share the screen
 	}
-	t := out.table("RECEIVED", "FROM", "SUBJECT", "ATT", "ID")
+	columns := []string{"RECEIVED", "FROM", "SUBJECT", "ATT", "ID"}
+	if withMailbox {
+		columns = append(columns, "MAILBOX")
+	}
+	t := out.table(columns...).clip("FROM", 30).clip("SUBJECT", 60)
 	err := each(l, seq, bar, func(it *vb365.Item) error {
-		return t.row(itemRecord(mailboxID, it), when(itemDate(it)), clip(it.From, 30), clip(it.Subject, 60), strconv.Itoa(len(it.Attachments)), it.ID)
+		rec := itemRecord(mailboxID, it)
+		cells := []string{out.when(itemDate(it)), it.From, it.Subject, strconv.Itoa(len(it.Attachments)), it.ID}
+		if withMailbox {
+			cells = append(cells, cmp.Or(rec.MailboxID, "-"))
+		}
+		return t.row(rec, cells...)
 	})
 	bar.clear()
 	return t.end(err)
 }
 
-func itemsList(fs *flag.FlagSet) action {
+func itemsList(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	var mailbox, folder string
 	l.register(fs, true)
 	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
 	fs.StringVar(&folder, "folder", "", "list this folder's items (its `ID` from 'vb365 folders list'); default the whole mailbox")
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
-		id, err := a.requireMailbox(ctx, mailbox)
+	check := func(a *app) error { return errors.Join(l.check(a), needMailbox(mailbox)) }
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
 		}
 		opts := &vb365.ItemListOptions{ListOptions: *l.options(), FolderID: folder}
-		return a.listItems(&l, id, a.client.Mailboxes.Items(ctx, a.g.session, id, opts))
+		return a.listItems(&l, id, false, a.client.Mailboxes.Items(ctx, a.g.session, id, opts))
 	}
 }
 
-func itemsGet(fs *flag.FlagSet) action {
+func itemsGet(fs *pflag.FlagSet) (func(*app) error, action) {
 	var mailbox, item string
 	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
 	fs.StringVar(&item, "item", "", "item `ID`")
-	return func(ctx context.Context, a *app) error {
+	check := func(*app) error {
 		if item == "" {
 			return usagef("--item is required")
 		}
-		id, err := a.requireMailbox(ctx, mailbox)
+		return needMailbox(mailbox)
+	}
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
 		}
@@ -568,37 +607,46 @@ func itemsGet(fs *flag.FlagSet) action {
 		}
 		return a.out.one(itemRecord(id, it),
 			field{"ID", it.ID}, field{"Class", it.ItemClass}, field{"Subject", it.Subject}, field{"From", it.From},
-			field{"To", it.To}, field{"Cc", it.Cc}, field{"Sent", when(it.Sent)}, field{"Received", when(it.Received)},
+			field{"To", it.To}, field{"Cc", it.Cc}, field{"Sent", a.out.when(it.Sent)}, field{"Received", a.out.when(it.Received)},
 			field{"Importance", string(it.Importance)}, field{"Attachments", strings.Join(atts, ", ")})
 	}
 }
 
-func itemsSearch(fs *flag.FlagSet) action {
+func itemsSearch(fs *pflag.FlagSet) (func(*app) error, action) {
 	var l listFlags
 	var mailbox, folder, query string
 	l.register(fs, true)
 	fs.StringVar(&mailbox, "mailbox", "", "search this mailbox (`ID` or e-mail address); default every mailbox")
 	fs.StringVar(&folder, "folder", "", "search this folder `ID` of --mailbox")
 	fs.StringVar(&query, "query", "", "the search `QUERY`, such as 'subject:invoice from:bob'")
-	return func(ctx context.Context, a *app) error {
-		if err := l.check(); err != nil {
-			return err
-		}
-		if query == "" {
+	check := func(a *app) error {
+		switch {
+		case query == "":
 			return usagef("--query is required")
+		case mailbox == "" && folder != "":
+			return usagef("--folder needs --mailbox")
 		}
+		return l.check(a)
+	}
+	return check, func(ctx context.Context, a *app) error {
+		var err error
 		if mailbox == "" {
-			if folder != "" {
-				return usagef("--folder needs --mailbox")
+			err = a.listItems(&l, "", true, a.client.Mailboxes.SearchAll(ctx, a.g.session, query, l.options()))
+		} else {
+			var id string
+			if id, err = a.mailboxID(ctx, mailbox); err != nil {
+				return err
 			}
-			return a.listItems(&l, "", a.client.Mailboxes.SearchAll(ctx, a.g.session, query, l.options()))
+			opts := &vb365.SearchOptions{ListOptions: *l.options(), FolderID: folder}
+			err = a.listItems(&l, id, true, a.client.Mailboxes.Search(ctx, a.g.session, id, query, opts))
 		}
-		id, err := a.mailboxID(ctx, mailbox)
-		if err != nil {
-			return err
+		// The server answers 400 to a query it cannot read: the user's
+		// --query, so a usage error.
+		var ae *vb365.APIError
+		if errors.As(err, &ae) && ae.StatusCode == 400 {
+			return usagef("--query %q: the server cannot read it: %s", query, cmp.Or(ae.Message, "400 Bad Request"))
 		}
-		opts := &vb365.SearchOptions{ListOptions: *l.options(), FolderID: folder}
-		return a.listItems(&l, id, a.client.Mailboxes.Search(ctx, a.g.session, id, query, opts))
+		return err
 	}
 }
 
@@ -609,9 +657,10 @@ func itemsSearch(fs *flag.FlagSet) action {
 // are told apart by the server's clock (see restoreItems).
 const clockSkew = 5 * time.Minute
 
-func restoreItems(fs *flag.FlagSet) action {
+func restoreItems(fs *pflag.FlagSet) (func(*app) error, action) {
 	var mailbox, from, folder, reason string
 	var items stringList
+	var ids []string
 	var unread, changed, deleted, wait bool
 	fs.StringVar(&mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
 	fs.Var(&items, "item", "item `ID` to restore; repeat for more")
@@ -622,17 +671,28 @@ func restoreItems(fs *flag.FlagSet) action {
 	fs.BoolVar(&changed, "changed-items", false, "restore items that changed since the backup")
 	fs.BoolVar(&deleted, "deleted-items", false, "restore items missing from the mailbox")
 	fs.BoolVar(&wait, "wait", false, "follow the restore until it ends and sum up its events")
-	return func(ctx context.Context, a *app) error {
-		ids, err := a.itemIDs(items, from)
-		if err != nil {
+	check := func(a *app) error {
+		var err error
+		if ids, err = a.itemIDs(items, from); err != nil {
 			return err
 		}
 		if len(ids) == 0 {
 			return usagef("give the items to restore with --item ID (repeat it) or --items-from FILE")
 		}
-		id, err := a.requireMailbox(ctx, mailbox)
+		return needMailbox(mailbox)
+	}
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, mailbox)
 		if err != nil {
 			return err
+		}
+		req := &vb365.OperatorRestoreRequest{
+			ItemIDs: ids, Folder: folder, Reason: reason,
+			MarkRestoredAsUnread: unread, ChangedItems: changed, DeletedItems: deleted,
+		}
+		if a.dry != nil {
+			_, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, req)
+			return a.dryReport(err)
 		}
 		// The newest event of the session so far, on the server's clock:
 		// with --wait, what starts after it is this restore's.
@@ -648,10 +708,7 @@ func restoreItems(fs *flag.FlagSet) action {
 			}
 		}
 		sent := a.now()
-		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, &vb365.OperatorRestoreRequest{
-			ItemIDs: ids, Folder: folder, Reason: reason,
-			MarkRestoredAsUnread: unread, ChangedItems: changed, DeletedItems: deleted,
-		})
+		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, req)
 		if err != nil {
 			return err
 		}
@@ -694,36 +751,96 @@ type downloadFlags struct {
 	mailbox, from, out string
 	items              stringList
 	force              bool
+	ids                []string // --item and --items-from, after the checks
 }
 
-func (d *downloadFlags) register(fs *flag.FlagSet) {
+func (d *downloadFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
 	fs.Var(&d.items, "item", "item `ID` to export; repeat for more")
 	fs.StringVar(&d.from, "items-from", "", "read item IDs from `FILE`, one per line ('-': stdin)")
-	fs.StringVar(&d.out, "out", "", "write to `FILE`")
+	fs.StringVar(&d.out, "out", "", "write to `FILE`; - writes to stdout")
 	fs.BoolVar(&d.force, "force", false, "replace FILE if it exists")
 }
 
-// check refuses a missing --out, or one that exists without --force,
-// before anything is sent.
-func (d *downloadFlags) check() error {
-	if d.out == "" {
-		return usagef("--out FILE is required")
+// check reads the items and checks --out, before anything is sent: it must
+// be given, and be a file whose directory exists, which exists only with
+// --force; "-" is stdout, which must not be a terminal.
+func (d *downloadFlags) check(a *app) error {
+	var err error
+	if d.ids, err = a.itemIDs(d.items, d.from); err != nil {
+		return err
 	}
-	if !d.force {
-		if _, err := os.Lstat(d.out); err == nil {
-			return usagef("%s exists; give --force to replace it", d.out)
+	switch {
+	case d.out == "":
+		return usagef("--out FILE is required (- writes to stdout)")
+	case d.out == "-":
+		if a.isTerminal(a.stdout) {
+			return usagef("--out - would write the file to the terminal; send stdout to a file or a program")
+		}
+		return nil
+	}
+	fi, err := os.Stat(d.out)
+	switch {
+	case err == nil && fi.IsDir():
+		return usagef("--out %s is a directory; give a file name, such as %s", d.out, filepath.Join(d.out, "export"+d.ext(a)))
+	case err == nil && !d.force:
+		return usagef("%s exists; give --force to replace it", d.out)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return usagef("--out %s: %v", d.out, pathProblem(err))
+	}
+	if dir := filepath.Dir(d.out); dir != "." {
+		if fi, err := os.Stat(dir); err != nil {
+			return usagef("--out %s: the directory %s %s", d.out, dir, pathProblem(err))
+		} else if !fi.IsDir() {
+			return usagef("--out %s: %s is not a directory", d.out, dir)
 		}
 	}
 	return nil
 }
 
+func (d *downloadFlags) needMailbox() error { return needMailbox(d.mailbox) }
+
+// ext is the file name extension of the command's files.
+func (d *downloadFlags) ext(a *app) string {
+	if strings.HasSuffix(a.cmd.name, "pst") {
+		return ".pst"
+	}
+	if len(d.ids) == 1 {
+		return ".msg"
+	}
+	return ".zip"
+}
+
+// pathProblem is what went wrong with a path, without the path (the
+// message names the user's).
+func pathProblem(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "does not exist"
+	}
+	return err.Error()
+}
+
 // download streams what fetch writes into d.out: into a temporary file
-// beside it, renamed to d.out when complete and removed otherwise.
+// beside it, renamed to d.out when complete and removed otherwise; or to
+// stdout for "-", and nowhere for a dry run.
 func (a *app) download(d *downloadFlags, label string, fetch func(w io.Writer, opts vb365.DownloadOptions) (*vb365.Download, error)) (err error) {
+	if a.dry != nil {
+		_, err := fetch(io.Discard, vb365.DownloadOptions{})
+		return a.dryReport(err)
+	}
+	if d.out == "-" {
+		bar := a.newBar(label)
+		_, err := fetch(a.stdout, vb365.DownloadOptions{Progress: bar.bytes})
+		bar.clear()
+		return err // stdout holds the file: no summary
+	}
 	f, err := os.CreateTemp(filepath.Dir(d.out), "."+filepath.Base(d.out)+".*.part")
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s: %s", d.out, pathProblem(err))
 	}
 	defer func() {
 		if err != nil {
@@ -737,40 +854,48 @@ func (a *app) download(d *downloadFlags, label string, fetch func(w io.Writer, o
 	if err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if err = f.Sync(); err == nil {
+		err = f.Close()
 	}
-	if err = f.Close(); err != nil {
-		return err
+	if err == nil {
+		err = replaceFile(f.Name(), d.out)
 	}
-	if err = os.Rename(f.Name(), d.out); err != nil {
-		return err
+	if err != nil {
+		return fmt.Errorf("writing %s: %s", d.out, pathProblem(err))
 	}
 	return a.out.one(downloadJSON{File: d.out, Bytes: dl.Written, ContentType: dl.ContentType, Resumes: dl.Resumes},
 		field{"File", d.out}, field{"Size", humanBytes(dl.Written)}, field{"Type", dl.ContentType})
 }
 
-func exportPST(fs *flag.FlagSet) action {
+// replaceFile renames tmp to path, replacing a file there (--force; on
+// Windows a rename onto a file in use fails, so the old one goes first).
+func replaceFile(tmp, path string) error {
+	err := os.Rename(tmp, path)
+	if err != nil && runtime.GOOS == "windows" {
+		if fi, serr := os.Stat(path); serr == nil && !fi.IsDir() && os.Remove(path) == nil {
+			err = os.Rename(tmp, path)
+		}
+	}
+	return err
+}
+
+func exportPST(fs *pflag.FlagSet) (func(*app) error, action) {
 	var d downloadFlags
 	var folder, keyword string
 	var whole bool
+	var scope vb365.Scope
 	d.register(fs)
 	fs.StringVar(&folder, "folder", "", "export this folder (its `ID` from 'vb365 folders list')")
 	fs.BoolVar(&whole, "whole-mailbox", false, "export the whole mailbox")
 	fs.StringVar(&keyword, "keyword", "", "keep the items that contain `WORD` (--folder and --whole-mailbox only)")
-	return func(ctx context.Context, a *app) error {
-		ids, err := a.itemIDs(d.items, d.from)
-		if err != nil {
+	check := func(a *app) error {
+		if err := d.check(a); err != nil {
 			return err
 		}
-		if err := d.check(); err != nil {
-			return err
-		}
-		var scope vb365.Scope
 		n := 0
-		if len(ids) > 0 {
+		if len(d.ids) > 0 {
 			n++
-			scope = vb365.ScopeItems(ids...)
+			scope = vb365.ScopeItems(d.ids...)
 		}
 		if folder != "" {
 			n++
@@ -783,10 +908,13 @@ func exportPST(fs *flag.FlagSet) action {
 		if n != 1 {
 			return usagef("give exactly one of --item (or --items-from), --folder and --whole-mailbox")
 		}
-		if keyword != "" && len(ids) > 0 {
+		if keyword != "" && len(d.ids) > 0 {
 			return usagef("--keyword applies to --folder and --whole-mailbox only")
 		}
-		id, err := a.requireMailbox(ctx, d.mailbox)
+		return d.needMailbox()
+	}
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, d.mailbox)
 		if err != nil {
 			return err
 		}
@@ -796,27 +924,26 @@ func exportPST(fs *flag.FlagSet) action {
 	}
 }
 
-func exportMSG(fs *flag.FlagSet) action {
+func exportMSG(fs *pflag.FlagSet) (func(*app) error, action) {
 	var d downloadFlags
+	var scope vb365.Scope
 	d.register(fs)
-	return func(ctx context.Context, a *app) error {
-		ids, err := a.itemIDs(d.items, d.from)
-		if err != nil {
+	check := func(a *app) error {
+		if err := d.check(a); err != nil {
 			return err
 		}
-		if err := d.check(); err != nil {
-			return err
-		}
-		var scope vb365.Scope
-		switch len(ids) {
+		switch len(d.ids) {
 		case 0:
 			return usagef("give the items to save with --item ID (repeat it) or --items-from FILE")
 		case 1:
-			scope = vb365.ScopeItem(ids[0])
+			scope = vb365.ScopeItem(d.ids[0])
 		default:
-			scope = vb365.ScopeItems(ids...)
+			scope = vb365.ScopeItems(d.ids...)
 		}
-		id, err := a.requireMailbox(ctx, d.mailbox)
+		return d.needMailbox()
+	}
+	return check, func(ctx context.Context, a *app) error {
+		id, err := a.mailboxID(ctx, d.mailbox)
 		if err != nil {
 			return err
 		}
@@ -824,4 +951,19 @@ func exportMSG(fs *flag.FlagSet) action {
 			return a.client.Mailboxes.Save(ctx, a.g.session, id, scope, w, &o)
 		})
 	}
+}
+
+// ---- vb365 version ----
+
+var versionCommand = &command{
+	name: "version", summary: "print the CLI's version and the API versions it speaks",
+	help:     "Prints the CLI's version, the Go it was built with, and the API versions it speaks (--version too).",
+	noServer: true, setup: func(*pflag.FlagSet) (func(*app) error, action) { return nil, printVersion },
+}
+
+func printVersion(_ context.Context, a *app) error {
+	apis := []string{string(vb365.V6), string(vb365.V7), string(vb365.V8)}
+	return a.out.one(versionJSON{Version: vb365.Version, GoVersion: runtime.Version(), APIVersions: apis, DefaultAPIVersion: string(vb365.V6)},
+		field{"Version", vb365.Version + " (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH + ")"},
+		field{"API versions", strings.Join(apis, ", ") + " (default v6; --api-version auto asks the server)"})
 }

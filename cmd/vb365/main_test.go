@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
@@ -41,8 +42,11 @@ type cli struct {
 	t        *testing.T
 	srv      *vb365test.Server
 	env      map[string]string
-	terminal bool             // stderr is a terminal
+	terminal bool             // stdout and stderr are a terminal
+	stdinTTY bool             // stdin is a terminal
 	now      func() time.Time // the command's clock; nil is time.Now
+	cache    string           // the user's cache directory
+	commands []*command       // nil: the package's
 }
 
 // setup starts a fake server and returns a cli logged in as its restore
@@ -51,7 +55,7 @@ func setup(t *testing.T, opts ...vb365test.Option) *cli {
 	t.Helper()
 	srv := vb365test.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	return &cli{t: t, srv: srv, env: map[string]string{
+	return &cli{t: t, srv: srv, cache: t.TempDir(), env: map[string]string{
 		"VB365_URL":       srv.URL,
 		"VB365_CLIENT_ID": vb365test.DefaultOperatorClientID,
 		"VB365_ASSERTION": vb365test.DefaultOperatorAssertion,
@@ -73,18 +77,39 @@ func (c *cli) run(args ...string) result { return c.runStdin("", args...) }
 
 func (c *cli) runStdin(stdin string, args ...string) result {
 	c.t.Helper()
+	return c.runContext(c.t.Context(), strings.NewReader(stdin), args...)
+}
+
+// runContext runs args with ctx and stdin.
+func (c *cli) runContext(ctx context.Context, stdin io.Reader, args ...string) result {
+	c.t.Helper()
 	var stdout, stderr bytes.Buffer
 	now := c.now
 	if now == nil {
 		now = time.Now
 	}
-	e := &env{
-		stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
-		getenv:     func(k string) string { return c.env[k] },
-		isTerminal: func(io.Writer) bool { return c.terminal },
-		now:        now,
+	cmds := c.commands
+	if cmds == nil {
+		cmds = commands
 	}
-	code := e.main(c.t.Context(), args)
+	cache := c.cache
+	if cache == "" {
+		cache = c.t.TempDir()
+	}
+	e := &env{
+		stdin: stdin, stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return c.env[k] },
+		isTerminal: func(f any) bool {
+			if f == stdin {
+				return c.stdinTTY
+			}
+			return c.terminal
+		},
+		now:      now,
+		cacheDir: func() (string, error) { return cache, nil },
+		commands: cmds,
+	}
+	code := e.main(ctx, args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -149,9 +174,11 @@ func TestHelp(t *testing.T) {
 	c := setup(t)
 
 	out := c.ok("help")
-	for _, want := range []string{"sessions explore", "restore items", "export pst", "VB365_URL", "Exit codes", "5  outcome unknown", "--demo"} {
+	for _, want := range []string{"sessions explore", "restore items", "export pst", "VB365_URL", "Exit codes", "--demo", "completion", "--dry-run", "--jq"} {
 		assert.Contains(t, out, want)
 	}
+	assert.Regexp(t, `(?m)^  5\s+outcome unknown`, out)
+	assert.Regexp(t, `(?m)^  130\s+interrupted`, out)
 	assert.Contains(t, c.ok("help", "restore", "items"), "--mark-unread")
 	assert.Contains(t, c.ok("items", "list", "-h"), "--folder")
 	assert.Contains(t, c.ok("--help"), "Commands:")
@@ -246,13 +273,15 @@ func TestOperatorWorkflow(t *testing.T) {
 				}
 			}
 			require.NotNil(t, inbox)
-			assert.ElementsMatch(t, []string{"id", "mailboxId", "name", "category", "type", "description"}, keys(inbox))
+			assert.ElementsMatch(t, []string{"id", "mailboxId", "parentId", "name", "category", "type", "description"}, keys(inbox))
+			assert.Equal(t, "", inbox["parentId"], "the Inbox is a top-level folder")
 
 			// Items of the inbox, JSON then table.
 			items := jsonLines(t, c.ok("items", "list", "--mailbox", aliceID, "--folder", inbox["id"].(string), "--output", "json"))
 			require.NotEmpty(t, items)
-			assert.ElementsMatch(t, []string{"id", "mailboxId", "itemClass", "subject", "from", "to", "cc", "bcc",
+			assert.ElementsMatch(t, []string{"id", "mailboxId", "folderId", "itemClass", "subject", "from", "to", "cc", "bcc",
 				"sent", "received", "importance", "attachments"}, keys(items[0]))
+			assert.Equal(t, inbox["id"], items[0]["folderId"])
 			want := inboxItemIDs(c.srv, len(items))
 			for i, it := range items {
 				assert.Equal(t, want[i], it["id"])
@@ -465,6 +494,47 @@ func TestSearch(t *testing.T) {
 	assert.GreaterOrEqual(t, len(all), len(items))
 }
 
+// TestSearchShowsEachHitsMailbox searches every mailbox and expects each
+// hit to name the mailbox that holds it, in JSON and in the table, on
+// every version: v6 and v7 name it only in the hit's links.
+func TestSearchShowsEachHitsMailbox(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v6", "v7", "v8"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			c := setup(t)
+			c.env["VB365_API_VERSION"] = version
+			c.explore()
+			holder := map[string]string{} // item ID → mailbox ID
+			for _, m := range c.srv.Organization().Mailboxes() {
+				for _, f := range m.Folders() {
+					for _, it := range f.Items() {
+						holder[it.ID()] = m.ID()
+					}
+				}
+			}
+			hits := jsonLines(t, c.ok("items", "search", "--query", "subject:budget", "--output", "json"))
+			require.GreaterOrEqual(t, len(hits), 4)
+			mailboxes := map[string]bool{}
+			for _, h := range hits {
+				want := holder[h["id"].(string)]
+				require.NotEmpty(t, want, "a top-level folder's item: %v", h["id"])
+				assert.Equal(t, want, h["mailboxId"], "hit %v", h["subject"])
+				assert.NotEmpty(t, h["folderId"])
+				mailboxes[want] = true
+			}
+			assert.Len(t, mailboxes, 2, "alice's and bob's")
+
+			table := strings.Split(strings.TrimSpace(c.ok("items", "search", "--query", "subject:budget")), "\n")
+			require.Len(t, table, len(hits)+1)
+			assert.Contains(t, table[0], "MAILBOX")
+			for i, row := range table[1:] {
+				assert.True(t, strings.HasSuffix(strings.TrimSpace(row), hits[i]["mailboxId"].(string)), "row %q", row)
+			}
+		})
+	}
+}
+
 func TestExport(t *testing.T) {
 	t.Parallel()
 	c := setup(t, vb365test.WithExportSize(300<<10)).admin()
@@ -607,7 +677,7 @@ func TestCAFile(t *testing.T) {
 	require.NoError(t, conn.Close())
 	caFile := writeFile(t, "ca.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})))
 
-	c := &cli{t: t, srv: srv, env: map[string]string{
+	c := &cli{t: t, srv: srv, cache: t.TempDir(), env: map[string]string{
 		"VB365_URL":       srv.URL,
 		"VB365_CLIENT_ID": vb365test.DefaultOperatorClientID,
 		"VB365_ASSERTION": vb365test.DefaultOperatorAssertion,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,36 +11,99 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/itchyny/gojq"
+
 	"github.com/vb365-go/vb365"
 )
 
-// output writes results as a table for people or as JSON for scripts: one
-// object per line for lists, one object for a single result. The JSON field
-// names are the CLI's own, listed in the record types below, and stay stable.
+// output writes results as a table for people, as JSON for scripts (one
+// object per line for lists, one object for a single result), or as
+// tab-separated values for shell loops (one line per result, no header).
+// The JSON field names are the CLI's own, listed in the record types below,
+// and stay stable; --jq filters them with gojq.
 type output struct {
-	json bool
-	w    io.Writer
+	json, tsv bool
+	w         io.Writer
+	jq        *gojq.Code // --jq, or nil
+	ctx       context.Context
 }
 
-func newOutput(format string, w io.Writer) output {
-	return output{json: format == "json", w: w}
+// newOutput returns the output of format, filtered by the jq expression
+// when one is given; a bad expression is a usage error.
+func newOutput(ctx context.Context, format, jq string, w io.Writer) (output, error) {
+	o := output{json: format == "json", tsv: format == "tsv", w: w, ctx: ctx}
+	if jq == "" {
+		return o, nil
+	}
+	q, err := gojq.Parse(jq)
+	if err != nil {
+		return o, usagef("--jq: %v", err)
+	}
+	if o.jq, err = gojq.Compile(q); err != nil {
+		return o, usagef("--jq: %v", err)
+	}
+	return o, nil
 }
 
-// jsonLine writes v as one line of JSON.
+// jsonLine writes v as one line of JSON, or what --jq makes of it: strings
+// as they are, other values as JSON, one per line (as jq -r does).
 func (o output) jsonLine(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	_, err = o.w.Write(append(b, '\n'))
-	return err
+	if o.jq == nil {
+		_, err = o.w.Write(append(b, '\n'))
+		return err
+	}
+	var in any
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	iter := o.jq.RunWithContext(o.ctx, in)
+	for {
+		r, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, ok := r.(error); ok {
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
+				return nil // halt: stop without an error
+			}
+			return &jqError{err}
+		}
+		var line []byte
+		if s, ok := r.(string); ok {
+			line = []byte(s)
+		} else if line, err = gojq.Marshal(r); err != nil {
+			return &jqError{err}
+		}
+		if _, err := o.w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+	}
 }
 
-// one writes a single result: v as JSON, or the fields as "name: value"
-// lines.
+// jqError is an error of the --jq expression on the output.
+type jqError struct{ err error }
+
+func (e *jqError) Error() string { return "--jq: " + e.err.Error() }
+func (e *jqError) Unwrap() error { return e.err }
+
+// one writes a single result: v as JSON, the fields' values on one
+// tab-separated line, or the fields as "name: value" lines.
 func (o output) one(v any, fields ...field) error {
-	if o.json {
+	switch {
+	case o.json:
 		return o.jsonLine(v)
+	case o.tsv:
+		cells := make([]string, len(fields))
+		for i, f := range fields {
+			cells[i] = cell(f.value)
+		}
+		_, err := fmt.Fprintln(o.w, strings.Join(cells, "\t"))
+		return err
 	}
 	tw := tabwriter.NewWriter(o.w, 0, 0, 2, ' ', 0)
 	for _, f := range fields {
@@ -50,33 +114,56 @@ func (o output) one(v any, fields ...field) error {
 
 type field struct{ name, value string }
 
-// table is a list being written: JSON lines as the rows come, or a table
-// flushed at the end (a table needs every row to align its columns).
+// table is a list being written: JSON or tab-separated lines as the rows
+// come, or a table flushed at the end (a table needs every row to align its
+// columns).
 type table struct {
-	o    output
-	tw   *tabwriter.Writer
-	rows int
+	o     output
+	tw    *tabwriter.Writer
+	names []string
+	width map[int]int // the width a column is clipped to in a table
+	rows  int
 }
 
 func (o output) table(columns ...string) *table {
-	t := &table{o: o}
-	if !o.json {
+	t := &table{o: o, names: columns, width: map[int]int{}}
+	if !o.json && !o.tsv {
 		t.tw = tabwriter.NewWriter(o.w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(t.tw, strings.Join(columns, "\t"))
 	}
 	return t
 }
 
-// row writes one result: v as a JSON line, or cells as a table row.
+// clip shortens the cells of the named column to n runes in a table; JSON
+// and tab-separated lines keep them whole.
+func (t *table) clip(column string, n int) *table {
+	for i, name := range t.names {
+		if name == column {
+			t.width[i] = n
+		}
+	}
+	return t
+}
+
+// row writes one result: v as a JSON line, or cells as a tab-separated line
+// or a table row.
 func (t *table) row(v any, cells ...string) error {
 	if t.o.json {
 		return t.o.jsonLine(v)
 	}
 	for i, c := range cells {
-		cells[i] = cell(c)
+		c = cell(c)
+		if n := t.width[i]; n > 0 && t.tw != nil {
+			c = clip(c, n)
+		}
+		cells[i] = c
 	}
 	t.rows++
-	_, err := fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+	w := io.Writer(t.tw)
+	if t.tw == nil {
+		w = t.o.w
+	}
+	_, err := fmt.Fprintln(w, strings.Join(cells, "\t"))
 	return err
 }
 
@@ -89,9 +176,9 @@ func (t *table) end(err error) error {
 	return errors.Join(err, t.tw.Flush())
 }
 
-// cell makes text from the server safe for one table cell on a terminal:
-// control characters (tabs, newlines, escape sequences in a subject) become
-// spaces.
+// cell makes text from the server safe for one table cell or tab-separated
+// value on a terminal: control characters (tabs, newlines, escape sequences
+// in a subject) become spaces.
 func cell(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
@@ -110,10 +197,14 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// when formats a time for a table: local time to the minute, or "-".
-func when(t time.Time) string {
-	if t.IsZero() {
+// when formats a time: in a table local time to the minute, in
+// tab-separated lines RFC 3339 in UTC; "-" for none.
+func (o output) when(t time.Time) string {
+	switch {
+	case t.IsZero():
 		return "-"
+	case o.tsv:
+		return t.UTC().Format(time.RFC3339)
 	}
 	return t.Local().Format("2006-01-02 15:04")
 }
@@ -216,6 +307,7 @@ func mailboxKind(m *vb365.Mailbox) string {
 type folderJSON struct {
 	ID          string `json:"id"`
 	MailboxID   string `json:"mailboxId"`
+	ParentID    string `json:"parentId"` // "" for a top-level folder
 	Name        string `json:"name"`
 	Category    string `json:"category"`
 	Type        string `json:"type"`
@@ -224,14 +316,16 @@ type folderJSON struct {
 
 func folderRecord(mailboxID string, f *vb365.Folder) folderJSON {
 	return folderJSON{
-		ID: f.ID, MailboxID: mailboxID, Name: f.Name, Category: string(f.Category),
+		ID: f.ID, MailboxID: mailboxID, ParentID: f.ParentID, Name: f.Name, Category: string(f.Category),
 		Type: string(f.Type), Description: f.Description,
 	}
 }
 
 type itemJSON struct {
-	ID          string           `json:"id"`
-	MailboxID   string           `json:"mailboxId"`
+	ID        string `json:"id"`
+	MailboxID string `json:"mailboxId"`
+	FolderID  string `json:"folderId"` // "" when the server does not say
+
 	ItemClass   string           `json:"itemClass"`
 	Subject     string           `json:"subject"`
 	From        string           `json:"from"`
@@ -249,15 +343,14 @@ type attachmentJSON struct {
 	SizeBytes int64  `json:"sizeBytes"`
 }
 
-// itemRecord converts it; mailboxID is the mailbox asked for, or "" when
-// the server names it (v8) or nobody does (a search of every mailbox on v6
-// and v7).
+// itemRecord converts it; mailboxID is the mailbox asked for, or "" for a
+// search of every mailbox, whose hits name their own.
 func itemRecord(mailboxID string, it *vb365.Item) itemJSON {
 	if mailboxID == "" {
 		mailboxID = it.MailboxID
 	}
 	j := itemJSON{
-		ID: it.ID, MailboxID: mailboxID, ItemClass: it.ItemClass, Subject: it.Subject,
+		ID: it.ID, MailboxID: mailboxID, FolderID: it.FolderID, ItemClass: it.ItemClass, Subject: it.Subject,
 		From: it.From, To: it.To, Cc: it.Cc, Bcc: it.Bcc,
 		Sent: timePtr(it.Sent), Received: timePtr(it.Received), Importance: string(it.Importance),
 		Attachments: make([]attachmentJSON, 0, len(it.Attachments)),
@@ -300,6 +393,13 @@ type downloadJSON struct {
 	Bytes       int64  `json:"bytes"`
 	ContentType string `json:"contentType"`
 	Resumes     int    `json:"resumes"`
+}
+
+type versionJSON struct {
+	Version           string   `json:"version"`
+	GoVersion         string   `json:"goVersion"`
+	APIVersions       []string `json:"apiVersions"`
+	DefaultAPIVersion string   `json:"defaultApiVersion"`
 }
 
 type stopJSON struct {

@@ -110,18 +110,9 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		say("7. Stopped the restore session")
 	}()
 
-	var mailbox *vb365.Mailbox
-	for m, err := range client.Mailboxes.All(ctx, session.ID, nil) {
-		if err != nil {
-			return fmt.Errorf("listing mailboxes: %w", err)
-		}
-		if m.Email == mailboxEmail && !m.IsArchive {
-			mailbox = &m
-			break
-		}
-	}
-	if mailbox == nil {
-		return fmt.Errorf("no mailbox %s in the restore session", mailboxEmail)
+	mailbox, err := client.Mailboxes.Find(ctx, session.ID, mailboxEmail)
+	if err != nil {
+		return fmt.Errorf("finding the mailbox: %w", err)
 	}
 	say("3. Found mailbox %s <%s>", mailbox.Name, mailbox.Email)
 

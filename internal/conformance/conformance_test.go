@@ -53,6 +53,8 @@ type env struct {
 	itemIDs []string // items of the mailbox's Inbox
 	restore *vb365.RestoreResult
 	events  []vb365.RestoreSessionEvent
+	scope   *vb365.EffectiveScope // the operator's
+	point   *vb365.RestorePoint   // the operator's point the session is opened at
 }
 
 // step is one call of the scenario. The SDK's traffic is what is checked
@@ -70,10 +72,39 @@ var scenario = []step{
 		_, err := vb365.DetectAPIVersion(e.ctx, e.srv.URL, vb365.WithHTTPClient(e.hc))
 		return err
 	}},
+	// What the operator may restore, and from which points in time.
+	{"LoggedInUser", func(e *env) error { _, err := e.op.LoggedInUser(e.ctx); return err }},
+	{"OperatorInfo", func(e *env) error { _, err := e.op.OperatorInfo(e.ctx); return err }},
+	{"EffectiveScope", func(e *env) error {
+		var err error
+		e.scope, err = e.op.EffectiveScope(e.ctx)
+		if err == nil && len(e.scope.Users) == 0 {
+			err = errors.New("the operator has nobody in scope")
+		}
+		return err
+	}},
+	{"RestorePoints.All (operator)", func(e *env) error { return drain(e.op.RestorePoints.All(e.ctx, nil)) }},
+	{"RestorePoints.All (operator, filters)", func(e *env) error {
+		opts := &vb365.RestorePointListOptions{ListOptions: vb365.ListOptions{Offset: 1}}
+		if e.v != vb365.V6 { // v6 operators ask /RestorePoints, which has neither
+			opts.RbacItemID, opts.IsCopy = e.scope.Users[0].ID, vb365.Bool(false)
+		}
+		for p, err := range e.op.RestorePoints.All(e.ctx, opts) {
+			if err != nil {
+				return err
+			}
+			e.point = &p
+			break
+		}
+		if e.point == nil {
+			return errors.New("no restore point")
+		}
+		return nil
+	}},
 	{"OperatorExplore", func(e *env) error {
 		var err error
 		e.session, err = e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
-			DateTime:        time.Now(),
+			DateTime:        e.point.BackupTime,
 			ShowDeleted:     vb365.Bool(true),
 			ShowAllVersions: vb365.Bool(false),
 			Scope: &vb365.RbacItem{Type: vb365.RbacItemUser, ID: e.mailbox.ID(), User: &vb365.RbacUser{
@@ -85,10 +116,49 @@ var scenario = []step{
 	}},
 	{"RestoreSessions.Get", func(e *env) error { _, err := e.op.RestoreSessions.Get(e.ctx, e.session.ID); return err }},
 	{"RestoreSessions.List", func(e *env) error {
-		_, err := e.op.RestoreSessions.List(e.ctx, &vb365.ListOptions{Offset: 0, Limit: 1})
+		_, err := e.op.RestoreSessions.List(e.ctx, &vb365.RestoreSessionListOptions{ListOptions: vb365.ListOptions{Offset: 0, Limit: 1}})
 		return err
 	}},
 	{"RestoreSessions.All", func(e *env) error { return drain(e.op.RestoreSessions.All(e.ctx, nil)) }},
+	{"RestoreSessions.All (start time)", func(e *env) error {
+		return drain(e.op.RestoreSessions.All(e.ctx, &vb365.RestoreSessionListOptions{
+			StartTimeFrom: time.Now().Add(-time.Hour), StartTimeTo: time.Now().Add(time.Hour),
+		}))
+	}},
+	{"RestoreSessions.List (v8: end time, order)", func(e *env) error {
+		opts := &vb365.RestoreSessionListOptions{
+			EndTimeFrom: time.Now().Add(-time.Hour), EndTimeTo: time.Now().Add(time.Hour),
+			OrderBy: vb365.SessionOrderEndTime, OrderAsc: vb365.Bool(true),
+		}
+		_, err := e.op.RestoreSessions.List(e.ctx, opts)
+		if e.v != vb365.V8 {
+			return expect(err, vb365.ErrInvalidArgument)
+		}
+		return err
+	}},
+	{"OperatorExplore (user without a type; v7+: on-premises SID)", func(e *env) error {
+		u := &vb365.RbacUser{ID: e.mailbox.ID(), DisplayName: e.mailbox.Name, Name: e.mailbox.Email}
+		if e.v != vb365.V6 {
+			u.OnPremisesSID = "S-1-5-21-1004336348-1177238915-682003330-1104"
+		}
+		_, err := e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
+			DateTime: time.Now(), Scope: &vb365.RbacItem{Type: vb365.RbacItemUser, ID: u.ID, User: u},
+		})
+		return err
+	}},
+	{"OperatorExplore (team scope, v7+)", func(e *env) error {
+		const id = "0e5e2c7a-1b3d-4c5e-8f9a-0b1c2d3e4f5a"
+		_, err := e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
+			DateTime: time.Now(), Type: vb365.SessionTypeTeams,
+			Scope: &vb365.RbacItem{Type: vb365.RbacItemTeam, ID: id, Team: &vb365.RbacTeam{
+				ID: id, DisplayName: "Project Falcon", Description: "Falcon", Mail: "falcon@contoso.onmicrosoft.com",
+			}},
+		})
+		if e.v == vb365.V6 {
+			return expect(err, vb365.ErrInvalidArgument)
+		}
+		return err
+	}},
 	{"Mailboxes.List", func(e *env) error {
 		_, err := e.op.Mailboxes.List(e.ctx, e.session.ID, &vb365.ListOptions{Offset: 1, Limit: 2})
 		return err
@@ -97,6 +167,16 @@ var scenario = []step{
 		return drain(e.op.Mailboxes.All(e.ctx, e.session.ID, &vb365.ListOptions{Limit: 2}))
 	}},
 	{"Mailboxes.Get", func(e *env) error { _, err := e.op.Mailboxes.Get(e.ctx, e.session.ID, e.mailbox.ID()); return err }},
+	{"Mailboxes.Find", func(e *env) error {
+		m, err := e.op.Mailboxes.Find(e.ctx, e.session.ID, strings.ToUpper(e.mailbox.Email))
+		if err == nil && m.ID != e.mailbox.ID() {
+			err = fmt.Errorf("found %s, want %s", m.ID, e.mailbox.ID())
+		}
+		return err
+	}},
+	{"Mailboxes.Folders (whole tree)", func(e *env) error {
+		return drain(e.op.Mailboxes.Folders(e.ctx, e.session.ID, e.mailbox.ID(), nil))
+	}},
 	{"Mailboxes.Folders (root)", func(e *env) error {
 		return drain(e.op.Mailboxes.Folders(e.ctx, e.session.ID, e.mailbox.ID(), &vb365.FolderListOptions{ParentID: vb365.RootFolders}))
 	}},
@@ -200,6 +280,44 @@ var scenario = []step{
 		_, err := e.op.RestoreSessions.Wait(e.ctx, e.restore.SessionID, &vb365.WaitOptions{PollInterval: time.Millisecond})
 		return err
 	}},
+	// An administrator's organizations and restore points.
+	{"LoggedInUser (administrator)", func(e *env) error { _, err := e.admin.LoggedInUser(e.ctx); return err }},
+	{"OperatorInfo (administrator)", func(e *env) error { _, err := e.admin.OperatorInfo(e.ctx); return err }},
+	{"EffectiveScope (administrator: 403)", func(e *env) error {
+		_, err := e.admin.EffectiveScope(e.ctx)
+		return expect(err, vb365.ErrForbidden)
+	}},
+	{"Organizations.All", func(e *env) error { return drain(e.admin.Organizations.All(e.ctx, &vb365.ListOptions{Limit: 1})) }},
+	{"Organizations.Get", func(e *env) error {
+		_, err := e.admin.Organizations.Get(e.ctx, e.srv.Organization().ID())
+		return err
+	}},
+	{"Organizations.Get of an unknown organization (404)", func(e *env) error {
+		_, err := e.admin.Organizations.Get(e.ctx, "00000000-0000-0000-0000-000000000001")
+		return expect(err, vb365.ErrNotFound)
+	}},
+	{"RestorePoints.All (administrator, every filter of the version)", func(e *env) error {
+		org := e.srv.Organization()
+		seed := org.RestorePoints()[0]
+		opts := &vb365.RestorePointListOptions{
+			ListOptions:    vb365.ListOptions{Limit: 2},
+			OrganizationID: org.ID(), JobID: seed.JobID(), RepositoryID: seed.RepositoryID(),
+			IsLongTermCopy: vb365.Bool(false), IsRetrieved: vb365.Bool(false),
+		}
+		switch e.v {
+		case vb365.V6:
+			opts.BackupTime = time.Now()
+		case vb365.V8:
+			opts.UserID, opts.GroupID, opts.SiteID, opts.TeamID = e.mailbox.UserID(), "g1", "s1", "5b1c33c4-8d4b-4a52-9b1e-6f1d4c0b2a10"
+			fallthrough
+		case vb365.V7:
+			opts.From, opts.To, opts.OrderAsc, opts.IsCopy = seed.BackupTime, time.Now(), vb365.Bool(true), vb365.Bool(false)
+		}
+		return drain(e.admin.RestorePoints.All(e.ctx, opts))
+	}},
+	{"RestorePoints.All (administrator, pages)", func(e *env) error {
+		return drain(e.admin.RestorePoints.All(e.ctx, &vb365.RestorePointListOptions{ListOptions: vb365.ListOptions{Limit: 2}}))
+	}},
 	{"RestoreSessions.Explore", func(e *env) error {
 		_, err := e.admin.RestoreSessions.Explore(e.ctx, &vb365.ExploreRequest{DateTime: time.Now(), ShowDeleted: vb365.Bool(true)})
 		return e.notServed(err)
@@ -229,6 +347,16 @@ var scenario = []step{
 			SkipUnresolved: true, ChangedItems: true,
 		})
 		return e.notServed(err)
+	}},
+	{"RestoreSessions.DeviceCode, and a restore with it", func(e *env) error {
+		dc, err := e.admin.RestoreSessions.DeviceCode(e.ctx, e.session.ID)
+		if err != nil {
+			return err
+		}
+		_, err = e.admin.Mailboxes.RestoreTo(e.ctx, e.session.ID, e.mailbox.ID(), e.scopeItem(), &vb365.RestoreToRequest{
+			Mailbox: "bob@contoso.onmicrosoft.com", Credentials: &vb365.RestoreCredentials{UserName: "restore@contoso.onmicrosoft.com", UserCode: dc.UserCode},
+		})
+		return err
 	}},
 	{"Mailboxes.RestoreTo (items)", func(e *env) error { return e.restoreTo(e.scopeItems()) }},
 	{"Mailboxes.RestoreTo (item)", func(e *env) error { return e.restoreTo(e.scopeItem()) }},
@@ -535,12 +663,13 @@ const coverageHeader = `# API coverage
 
 Which operations of the server's OpenAPI descriptions (vb365_rest_v6.json,
 v7, v8) the SDK calls, out of the operations tagged Auth, RestoreSession,
-RestoreSessionEvent, ExchangeMailbox, ExchangeFolder, ExchangeItem and
-RestorePortalSettings. "Implemented" means the conformance test
+RestoreSessionEvent, ExchangeMailbox, ExchangeFolder, ExchangeItem,
+RestorePortalSettings, OrganizationRbac, RestorePoint and Organization.
+"Implemented" means the conformance test
 (internal/conformance) saw the SDK send a request that the description
 routes to the operation. Generated; do not edit:
 
-    VB365_WRITE_COVERAGE=1 go test -count=1 -run TestConformance ./internal/conformance/
+    cd internal/conformance && VB365_WRITE_COVERAGE=1 go test -count=1 -run TestConformance ./...
 `
 
 // coverage returns the coverage line of s and its COVERAGE.md section.

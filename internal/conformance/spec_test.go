@@ -36,6 +36,7 @@ var apiVersions = []vb365.APIVersion{vb365.V6, vb365.V7, vb365.V8}
 var coveredTags = []string{
 	"Auth", "RestoreSession", "RestoreSessionEvent", "ExchangeMailbox",
 	"ExchangeFolder", "ExchangeItem", "RestorePortalSettings",
+	"OrganizationRbac", "RestorePoint", "Organization",
 }
 
 // anonymousOps are operations the real server serves without a bearer
