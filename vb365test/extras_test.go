@@ -340,6 +340,22 @@ func TestSeedData(t *testing.T) {
 		walk(m.Folders(), o.Folders())
 	}
 
+	require.Len(t, org.RestorePoints(), len(def.RestorePoints()))
+	for i, p := range def.RestorePoints() {
+		q := org.RestorePoints()[i]
+		assert.Equal(t, p.ID(), q.ID())
+		assert.True(t, p.BackupTime.Equal(q.BackupTime))
+		assert.Equal(t, []bool{p.IsCopy, p.IsLongTermCopy, p.IsRetrieved}, []bool{q.IsCopy, q.IsLongTermCopy, q.IsRetrieved})
+		var a, b []string
+		for _, m := range p.Mailboxes() {
+			a = append(a, m.ID())
+		}
+		for _, m := range q.Mailboxes() {
+			b = append(b, m.ID())
+		}
+		assert.Equal(t, a, b)
+	}
+
 	opts, err := back.Options()
 	require.NoError(t, err)
 	s := newServer(t, opts...)

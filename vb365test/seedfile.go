@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -29,10 +30,13 @@ import (
 //	        "folders": [{"name": "Projects", "generatedMessages": 500}]
 //	      }]
 //	    }],
-//	    "generatedMailboxes": 2000
+//	    "generatedMailboxes": 2000,
+//	    "restorePoints": [{"backupTime": "2026-11-01T22:00:00Z"},
+//	                      {"backupTime": "2026-11-08T22:00:00Z", "mailboxes": [0]}]
 //	  }],
 //	  "administrators": [{"username": "admin@fabrikam.onmicrosoft.com", "password": "secret"}],
-//	  "operators": [{"clientId": "<userObjectId>.<tenantId>", "assertion": "token"}]
+//	  "operators": [{"clientId": "<userObjectId>.<tenantId>", "assertion": "token",
+//	                 "name": "Help Desk", "scope": ["erin@fabrikam.onmicrosoft.com"]}]
 //	}
 //
 // Fields are taken as written: an absent string is empty and an absent
@@ -61,10 +65,17 @@ type SeedAdministrator struct {
 }
 
 // SeedOperator is an operator-grant login of SeedData: client_id
-// ("<userObjectId>.<tenantId>") and assertion.
+// ("<userObjectId>.<tenantId>") and assertion, and optionally who the
+// operator is and whom they may restore (WithOperatorScope).
 type SeedOperator struct {
 	ClientID  string `json:"clientId"`
 	Assertion string `json:"assertion"`
+	// Name is the operator's name (LoggedInUser); default as without
+	// WithOperatorScope.
+	Name string `json:"name,omitempty"`
+	// Scope holds the mailbox addresses of the users the operator may
+	// restore (EffectiveScope); absent means every user.
+	Scope []string `json:"scope,omitempty"`
 }
 
 // SeedOrganization is an Organization of SeedData.
@@ -82,6 +93,23 @@ type SeedOrganization struct {
 	// GeneratedMailboxes adds that many mailboxes after Mailboxes, as
 	// Organization.AddMailboxes does (at most 1000000).
 	GeneratedMailboxes int `json:"generatedMailboxes,omitempty"`
+	// RestorePoints are the backups (Organization.AddRestorePoint), in
+	// order; none means none.
+	RestorePoints []SeedRestorePoint `json:"restorePoints,omitempty"`
+}
+
+// SeedRestorePoint is a RestorePoint of SeedData.
+type SeedRestorePoint struct {
+	// BackupTime is required.
+	BackupTime time.Time `json:"backupTime"`
+	// Mailboxes holds the positions (from 0) of the mailboxes backed up,
+	// in the organization's mailboxes followed by the generated ones;
+	// absent means all of them.
+	Mailboxes []int `json:"mailboxes,omitempty"`
+	// IsCopy, IsLongTermCopy and IsRetrieved set the kind of point.
+	IsCopy         bool `json:"isCopy,omitempty"`
+	IsLongTermCopy bool `json:"isLongTermCopy,omitempty"`
+	IsRetrieved    bool `json:"isRetrieved,omitempty"`
 }
 
 // SeedMailbox is a Mailbox of SeedData.
@@ -210,6 +238,24 @@ func (d *SeedData) Organization() (*Organization, error) {
 		return nil, fmt.Errorf("vb365test: seed data: organizations[0].generatedMailboxes must be between 0 and %d", maxGenerated)
 	}
 	o.AddMailboxes(so.GeneratedMailboxes)
+	all := o.Mailboxes()
+	for i, sp := range so.RestorePoints {
+		if sp.BackupTime.IsZero() {
+			return nil, fmt.Errorf("vb365test: seed data: organizations[0].restorePoints[%d].backupTime is required", i)
+		}
+		var mbs []*Mailbox
+		for _, k := range sp.Mailboxes {
+			if k < 0 || k >= len(all) {
+				return nil, fmt.Errorf("vb365test: seed data: organizations[0].restorePoints[%d].mailboxes: no mailbox %d (there are %d)", i, k, len(all))
+			}
+			mbs = append(mbs, all[k])
+		}
+		if sp.Mailboxes != nil && len(mbs) == 0 {
+			return nil, fmt.Errorf("vb365test: seed data: organizations[0].restorePoints[%d].mailboxes is empty; leave it out for all", i)
+		}
+		p := o.AddRestorePoint(sp.BackupTime, mbs...)
+		p.IsCopy, p.IsLongTermCopy, p.IsRetrieved = sp.IsCopy, sp.IsLongTermCopy, sp.IsRetrieved
+	}
 	for i, a := range d.Administrators {
 		if a.Username == "" {
 			return nil, fmt.Errorf("vb365test: seed data: administrators[%d].username is required", i)
@@ -278,6 +324,24 @@ func (d *SeedData) Options() ([]Option, error) {
 	}
 	for _, op := range d.Operators {
 		opts = append(opts, WithOperator(op.ClientID, op.Assertion))
+		if op.Name == "" && op.Scope == nil {
+			continue
+		}
+		scope := op.Scope
+		if scope == nil {
+			for _, m := range o.Mailboxes() {
+				scope = append(scope, m.Email)
+			}
+		}
+		name := op.Name
+		switch {
+		case name != "":
+		case strings.EqualFold(op.ClientID, DefaultOperatorClientID):
+			name = DefaultOperatorName // the names operators without a scope have
+		default:
+			name = op.ClientID
+		}
+		opts = append(opts, WithOperatorScope(op.ClientID, name, scope...))
 	}
 	return opts, nil
 }
@@ -287,7 +351,8 @@ func (d *SeedData) Options() ([]Option, error) {
 // data, and the same IDs when org's folders were added depth first (each
 // folder's subfolders before its next sibling, as DefaultOrganization
 // does), since a folder's ID counts the folders added before it in its
-// mailbox. Generated mailboxes and messages are written out one by one.
+// mailbox. Generated mailboxes and messages are written out one by one;
+// restore points follow.
 func SeedFromOrganization(org *Organization) *SeedData {
 	so := SeedOrganization{Name: org.Name, Domain: org.Domain, PortalApplicationID: org.PortalApplicationID}
 	for _, m := range org.mailboxes {
@@ -296,6 +361,17 @@ func SeedFromOrganization(org *Organization) *SeedData {
 			sm.Folders = append(sm.Folders, seedFolder(f))
 		}
 		so.Mailboxes = append(so.Mailboxes, sm)
+	}
+	pos := map[*Mailbox]int{}
+	for i, m := range org.mailboxes {
+		pos[m] = i
+	}
+	for _, p := range org.points {
+		sp := SeedRestorePoint{BackupTime: p.BackupTime, IsCopy: p.IsCopy, IsLongTermCopy: p.IsLongTermCopy, IsRetrieved: p.IsRetrieved}
+		for _, m := range p.mailboxes {
+			sp.Mailboxes = append(sp.Mailboxes, pos[m])
+		}
+		so.RestorePoints = append(so.RestorePoints, sp)
 	}
 	return &SeedData{Organizations: []SeedOrganization{so}}
 }

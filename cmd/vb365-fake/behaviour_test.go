@@ -34,10 +34,13 @@ const tenantJSON = `{
         "folders": [{"name": "Projects", "generatedMessages": 45}]
       }]
     }, {"name": "Archive", "email": "erin@fabrikam.onmicrosoft.com", "isArchive": true}],
-    "generatedMailboxes": 40
+    "generatedMailboxes": 40,
+    "restorePoints": [{"backupTime": "2026-11-01T22:00:00Z"}, {"backupTime": "2026-11-08T22:00:00Z", "mailboxes": [0, 1]},
+                      {"backupTime": "2026-11-08T23:00:00Z", "isCopy": true}]
   }],
   "administrators": [{"username": "admin@fabrikam.onmicrosoft.com", "password": "s3cret pass"}],
-  "operators": [{"clientId": "11111111-2222-3333-4444-555555555555.66666666-7777-8888-9999-000000000000", "assertion": "op-token"}]
+  "operators": [{"clientId": "11111111-2222-3333-4444-555555555555.66666666-7777-8888-9999-000000000000", "assertion": "op-token",
+                 "name": "Help Desk", "scope": ["erin@fabrikam.onmicrosoft.com"]}]
 }`
 
 func TestSeedFile(t *testing.T) {
@@ -82,6 +85,20 @@ func TestSeedFile(t *testing.T) {
 	require.NoError(t, json.Unmarshal(r.body, &page))
 	assert.Equal(t, 45, page.TotalCount)
 
+	// Restore points and the operator's scope.
+	r = f.do("GET", "/v6/RestorePoints", tok, nil)
+	var points []map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &points), "%s", r.body)
+	assert.Len(t, points, 3)
+	op := f.login("v8", "operator")
+	assert.Equal(t, "Help Desk", f.do("GET", "/v8/Organization/LoggedInUser", op, nil).json(t)["name"])
+	var scope struct {
+		Users []struct{ User struct{ Name string } }
+	}
+	require.NoError(t, json.Unmarshal(f.do("GET", "/v8/Organization/LoggedInUser/EffectiveScope", op, nil).body, &scope))
+	require.Len(t, scope.Users, 1)
+	assert.Equal(t, "erin@fabrikam.onmicrosoft.com", scope.Users[0].User.Name)
+
 	// --print-seed writes the file's data back; the same data comes back.
 	var out, errb syncBuffer
 	require.Equal(t, exitOK, run(t.Context(), []string{"--print-seed", "--seed-file", path}, &out, &errb), errb.String())
@@ -94,6 +111,11 @@ func TestSeedFile(t *testing.T) {
 	o1, _ := want.Organization()
 	o2, _ := d.Organization()
 	assert.Equal(t, o1.Mailboxes()[0].Folder("Inbox/Projects").ID(), o2.Mailboxes()[0].Folder("Inbox/Projects").ID())
+	require.Len(t, o2.RestorePoints(), 3)
+	assert.Equal(t, o1.RestorePoints()[1].ID(), o2.RestorePoints()[1].ID())
+	assert.Len(t, o2.RestorePoints()[1].Mailboxes(), 2)
+	assert.True(t, o2.RestorePoints()[2].IsCopy)
+	assert.Equal(t, []string{"erin@fabrikam.onmicrosoft.com"}, d.Operators[0].Scope)
 }
 
 // sessionOf is session with another mailbox.
@@ -118,6 +140,8 @@ func TestSeedFileRefused(t *testing.T) {
 		"badtime":   `{"organizations":[{"name":"X","mailboxes":[{"name":"A","email":"a@x","folders":[{"name":"F","items":[{"subject":"s","received":"yesterday"}]}]}]}]}`,
 		"generated": `{"organizations":[{"name":"X","generatedMailboxes":-1}]}`,
 		"trailing":  `{"organizations":[{"name":"X"}]} {}`,
+		"point":     `{"organizations":[{"name":"X","restorePoints":[{"backupTime":"2026-01-01T00:00:00Z","mailboxes":[3]}]}]}`,
+		"notime":    `{"organizations":[{"name":"X","restorePoints":[{"isCopy":true}]}]}`,
 	} {
 		path := filepath.Join(dir, name+".json")
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))

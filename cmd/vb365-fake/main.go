@@ -165,12 +165,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	opts := []vb365test.Option{vb365test.WithOrganization(org)}
-	for _, a := range seed.Administrators {
-		opts = append(opts, vb365test.WithUser(a.Username, a.Password))
-	}
-	for _, o := range seed.Operators {
-		opts = append(opts, vb365test.WithOperator(o.ClientID, o.Assertion))
+	var opts []vb365test.Option // the built-in tenant
+	if st.seedFile != "" {
+		if opts, err = seed.Options(); err != nil {
+			return fail(err)
+		}
 	}
 	admin := vb365test.SeedAdministrator{Username: vb365test.DefaultUsername, Password: vb365test.DefaultPassword}
 	if len(seed.Administrators) > 0 {
