@@ -97,8 +97,9 @@ type Client struct {
 	hc        *http.Client
 	retry     *retryablehttp.Client
 	maxWait   time.Duration
-	tokens    *tokenCache           // nil without credentials
-	forget    func(context.Context) // forgets the tokens kept in a TokenStore, or nil
+	tokens    *tokenCache                         // nil without credentials
+	forget    func(context.Context)               // forgets the tokens kept in a TokenStore, or nil
+	kept      func(context.Context) *oauth2.Token // the kept access token not yet loaded, or nil
 	logger    *slog.Logger
 	debug     bool // logger enabled at debug level
 	userAgent string
@@ -402,6 +403,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 		c.tokens = newTokenCache(s.grant.fetch, c.now)
 		if g := s.grant; g.store != nil {
 			c.forget = func(ctx context.Context) { g.save(ctx, nil) }
+			c.kept = g.loadStore
 		}
 		c.operator = s.grant.kind == "operator"
 	case s.ts != nil:

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,4 +143,25 @@ func TestTokenStoreThatFailsToLoadMeansALogin(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidArgument, "a store without a login to keep")
 	_, err = NewClient(f.srv.URL, WithPassword(testUser, testPassword), WithTokenStore(nil))
 	require.ErrorIs(t, err, ErrInvalidArgument)
+}
+
+func TestCloseEndsAKeptLoginThatMadeNoCall(t *testing.T) {
+	t.Parallel()
+	_, f := setup(t)
+	var auth atomic.Value
+	logouts := f.handle("POST /v7/token/logout", func(w http.ResponseWriter, r *http.Request) {
+		auth.Store(r.Header.Get("Authorization"))
+		w.WriteHeader(200)
+	})
+	f.mu.Lock()
+	f.valid["kept-access"] = true
+	f.mu.Unlock()
+	store := &memStore{tok: &oauth2.Token{AccessToken: "kept-access", RefreshToken: "kept-refresh", Expiry: time.Now().Add(time.Hour)}}
+	c, err := NewClient(f.srv.URL, WithPassword(testUser, testPassword), WithTokenStore(store), WithAPIVersion(V7))
+	require.NoError(t, err)
+	require.NoError(t, c.Close(t.Context()))
+	assert.Equal(t, int32(1), logouts.Load(), "the kept login is ended on the server")
+	assert.Equal(t, "Bearer kept-access", auth.Load())
+	assert.Nil(t, store.current())
+	assert.Empty(t, f.forms(), "no login to log out")
 }

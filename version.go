@@ -106,6 +106,16 @@ func (c *Client) Close(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if t == nil && c.kept != nil {
+		// A client that made no call still ends the login it was given.
+		if tok := c.kept(ctx); tok != nil {
+			t = &cachedToken{header: "Bearer " + tok.AccessToken}
+			if _, err := c.apiBase(ctx); err != nil {
+				c.forget(ctx)
+				return err
+			}
+		}
+	}
 	if c.forget != nil {
 		c.forget(ctx)
 	}

@@ -158,6 +158,9 @@ func (a *app) prepare() error {
 		}
 		a.g.output = "json"
 	}
+	if a.g.timeout < 0 {
+		return usagef("--timeout must not be negative (0 never gives up)")
+	}
 	switch a.g.output {
 	case "table", "json", "tsv":
 	default:

@@ -261,7 +261,7 @@ func needMailbox(s string) error {
 func (a *app) itemIDs(items stringList, from string) ([]string, error) {
 	ids := append([]string(nil), items...)
 	if from == "" {
-		return ids, nil
+		return ids, checkItemIDs(ids)
 	}
 	var r io.Reader = a.stdin
 	if from != "-" {
@@ -291,7 +291,31 @@ func (a *app) itemIDs(items stringList, from string) ([]string, error) {
 		}
 		return nil, usagef("--items-from: %v", err)
 	}
-	return ids, nil
+	return ids, checkItemIDs(ids)
+}
+
+// checkItemIDs checks each of the IDs given with --item or --items-from.
+func checkItemIDs(ids []string) error {
+	for _, id := range ids {
+		if err := checkItemID("--item", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkItemID refuses, before any login, an ID that can name no item:
+// blank, with control characters or "..". The SDK checks again.
+func checkItemID(flag, id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return usagef("%s must not be empty", flag)
+	case strings.Contains(id, ".."):
+		return usagef("%s %q: an item ID never holds \"..\"", flag, id)
+	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return usagef("%s %q: an item ID never holds control characters", flag, id)
+	}
+	return nil
 }
 
 // confirm asks before an action that overwrites data, such as a restore
@@ -589,6 +613,9 @@ func itemsGet(fs *pflag.FlagSet) (func(*app) error, action) {
 	check := func(*app) error {
 		if item == "" {
 			return usagef("--item is required")
+		}
+		if err := checkItemID("--item", item); err != nil {
+			return err
 		}
 		return needMailbox(mailbox)
 	}

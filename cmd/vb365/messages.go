@@ -28,6 +28,7 @@ var argFlags = map[string]string{
 	"query":               "--query",
 	"req.ItemIDs":         "--item",
 	"scope.ItemIDs":       "--item",
+	"scope.ItemID":        "--item",
 	"req.Folder":          "--folder",
 	"req.Reason":          "--reason",
 	"req.DateTime":        "--at",

@@ -33,13 +33,16 @@ func tokenCacheDir(dir string) string { return filepath.Join(dir, "vb365") }
 
 // fileStore is the token cache file of one server and user.
 type fileStore struct {
-	path, server, user string
+	path, server, kind, user string
 }
 
-// cachedTokens is a token cache file. The server and user are there for a
-// person looking at the file; the name is what finds it.
+// cachedTokens is a token cache file. The name finds it; the server, login
+// kind and user in it must be this run's, or it is not used: a file copied
+// or linked under another's name must not send one server's tokens to
+// another.
 type cachedTokens struct {
 	Server       string    `json:"server"`
+	Kind         string    `json:"kind"`
 	User         string    `json:"user"`
 	AccessToken  string    `json:"accessToken"`
 	RefreshToken string    `json:"refreshToken,omitempty"`
@@ -53,22 +56,26 @@ func newFileStore(cacheDir, server, kind, user string) *fileStore {
 	sum := sha256.Sum256([]byte(server + "\x00" + kind + "\x00" + user))
 	return &fileStore{
 		path:   filepath.Join(tokenCacheDir(cacheDir), "token-"+hex.EncodeToString(sum[:12])+".json"),
-		server: server, user: user,
+		server: server, kind: kind, user: user,
 	}
 }
 
-// Load implements vb365.TokenStore. A file that others may read is not
-// used: its tokens may have been seen.
+// Load implements vb365.TokenStore. A file that others may read or write,
+// that is not a plain file of the user's own (a link), in a directory that
+// others may reach, or that names another server or user, is not used.
 func (s *fileStore) Load(context.Context) (*oauth2.Token, error) {
-	fi, err := os.Stat(s.path)
+	fi, err := os.Lstat(s.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err
 	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("token cache %s may be read by others (mode %v); not used", s.path, fi.Mode().Perm())
+	if err := private(filepath.Dir(s.path), true); err != nil {
+		return nil, err
+	}
+	if err := privateInfo(s.path, fi, false); err != nil {
+		return nil, err
 	}
 	b, err := os.ReadFile(s.path)
 	if err != nil {
@@ -77,6 +84,9 @@ func (s *fileStore) Load(context.Context) (*oauth2.Token, error) {
 	var c cachedTokens
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("token cache %s: %w", s.path, err)
+	}
+	if c.Server != s.server || c.Kind != s.kind || c.User != s.user {
+		return nil, fmt.Errorf("token cache %s holds the login of another server or user; not used", s.path)
 	}
 	return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken, Expiry: c.Expiry, TokenType: "Bearer"}, nil
 }
@@ -88,7 +98,7 @@ func (s *fileStore) Save(_ context.Context, tok *oauth2.Token) error {
 	if tok == nil {
 		return s.remove()
 	}
-	b, err := json.Marshal(cachedTokens{Server: s.server, User: s.user, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry})
+	b, err := json.Marshal(cachedTokens{Server: s.server, Kind: s.kind, User: s.user, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry})
 	if err != nil {
 		return err
 	}
@@ -117,6 +127,32 @@ func (s *fileStore) Save(_ context.Context, tok *oauth2.Token) error {
 		os.Remove(f.Name())
 	}
 	return err
+}
+
+// private checks that path, a directory when dir is set, is the user's own
+// and that nobody else may use it.
+func private(path string, dir bool) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	return privateInfo(path, fi, dir)
+}
+
+func privateInfo(path string, fi fs.FileInfo, dir bool) error {
+	kind, plain := "file", fi.Mode().IsRegular()
+	if dir {
+		kind, plain = "directory", fi.IsDir()
+	}
+	switch {
+	case !plain:
+		return fmt.Errorf("token cache %s is not a plain %s (a link?); not used", path, kind)
+	case runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0:
+		return fmt.Errorf("token cache %s may be used by others (mode %v); not used", path, fi.Mode().Perm())
+	case !ownedByMe(fi):
+		return fmt.Errorf("token cache %s belongs to another user; not used", path)
+	}
+	return nil
 }
 
 // remove deletes the file; a missing one is fine.
