@@ -90,7 +90,7 @@ func TestMessagesSpeakCLI(t *testing.T) {
 
 	c = setup(t)
 	sid := c.explore()
-	r = c.run("restore", "items", "--mailbox", c.srv.Organization().MailboxByEmail(alice).ID(), "--item", "..")
+	r = c.run("restore", "items", "--mailbox", c.srv.Organization().MailboxByEmail(alice).ID(), "--item", strings.Repeat("a", 3000)) // past the SDK's length bound, which the CLI does not check itself
 	assert.Equal(t, exitUsage, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "--item (the 1st)")
 	assert.NotRegexp(t, goName, r.stderr)
