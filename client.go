@@ -83,6 +83,9 @@ type Client struct {
 	RestoreSessions *RestoreSessionsService
 	// Mailboxes browses and restores mailbox data in a restore session.
 	Mailboxes *MailboxesService
+	// OneDrives browses the OneDrives, folders and documents of a restore
+	// session.
+	OneDrives *OneDrivesService
 	// RestorePoints lists the points in time a restore session can show.
 	RestorePoints *RestorePointsService
 	// Organizations lists the organizations added to the server.
@@ -414,6 +417,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.RestoreSessions = (*RestoreSessionsService)(&c.common)
 	c.Mailboxes = (*MailboxesService)(&c.common)
+	c.OneDrives = (*OneDrivesService)(&c.common)
 	c.RestorePoints = (*RestorePointsService)(&c.common)
 	c.Organizations = (*OrganizationsService)(&c.common)
 	return c, nil

@@ -12,6 +12,9 @@ type orgIndex struct {
 	byID      map[string]*mbIndex // lower-case mailbox ID
 	users     []*orgUser          // one per mailbox address, in seed order
 	userByID  map[string]*orgUser // lower-case RBAC user ID
+
+	oneDrives    []*odIndex
+	oneDriveByID map[string]*odIndex // lower-case OneDrive ID
 }
 
 type mbIndex struct {
@@ -51,6 +54,7 @@ func buildIndex(org *Organization) *orgIndex {
 		x.byID[strings.ToLower(m.id)] = mi
 	}
 	x.indexUsers()
+	buildOneDriveIndex(x, org)
 	return x
 }
 

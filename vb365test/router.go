@@ -197,7 +197,9 @@ func Routes() []Route {
 		RouteExplore, RouteOrganizationExplore, RouteMailboxesSearch, RouteMailboxSearch, RouteFolderSearch,
 		RouteRestore, RouteRestoreTo, RouteExportToPst, RouteSave, RouteSendToDefaultAddress, RouteSendToDifferentAddress,
 		RouteOrganizations, RouteOrganization, RouteLoggedInUser, RouteOperatorInfo, RouteEffectiveScope,
-		RouteRestorePoints, RouteLoggedInUserRestorePoints}
+		RouteRestorePoints, RouteLoggedInUserRestorePoints,
+		RouteOneDrives, RouteOneDrive, RouteOneDriveDocuments, RouteOneDriveDocument, RouteOneDriveDocumentVersions,
+		RouteOneDriveFolders, RouteOneDriveFolder}
 }
 
 // Action kinds (Action.Kind), named after the endpoints.
@@ -343,6 +345,8 @@ func (s *Server) match(rawPath string) (c call, ok bool) {
 		return set(RouteSessionOrganization, http.MethodGet, p[1])
 	case len(p) == 4 && lc[2] == "organization" && lc[3] == "restoredevicecode":
 		return set(RouteDeviceCode, http.MethodPost, p[1])
+	case len(p) >= 4 && lc[2] == "organization" && lc[3] == "onedrives":
+		return matchOneDrive(p, lc, set)
 	case len(p) < 4 || lc[2] != "organization" || lc[3] != "mailboxes":
 		return c, false
 	}
@@ -502,5 +506,15 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleRestorePoints(w, req, c, tok)
 	case RouteLoggedInUserRestorePoints:
 		s.handleOperatorRestorePoints(w, req, c, tok)
+	case RouteOneDrives:
+		s.handleOneDrives(w, req, c)
+	case RouteOneDrive:
+		s.handleOneDrive(w, req, c)
+	case RouteOneDriveDocuments, RouteOneDriveFolders:
+		s.handleDriveList(w, req, c)
+	case RouteOneDriveDocument, RouteOneDriveFolder:
+		s.handleDriveItem(w, req, c)
+	case RouteOneDriveDocumentVersions:
+		s.handleDocumentVersions(w, req, c)
 	}
 }

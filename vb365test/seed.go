@@ -26,6 +26,7 @@ type Organization struct {
 	id        string
 	mailboxes []*Mailbox
 	points    []*RestorePoint
+	oneDrives []*OneDrive
 }
 
 // Mailbox is an Exchange mailbox of an Organization.
@@ -314,7 +315,9 @@ func (it *Item) Folder() *Folder { return it.folder }
 //   - Support <support@contoso.onmicrosoft.com>: a shared mailbox with Inbox and Sent Items
 //   - Online Archive - Alice Johnson <alice@contoso.onmicrosoft.com>: an archive (IsArchive)
 //
-// with about forty messages dated November 2026, and six restore points:
+// with about forty messages dated November 2026; OneDrives for Alice
+// (folders Documents, Documents/Project Falcon and Pictures, five documents,
+// three of them with older versions) and Bob; and six restore points:
 // weekly backups on Sunday nights at 22:00 UTC (November 1, 8, 15, 22 and
 // 29), of which the first two lack the Support mailbox (it joined the
 // backup job later), and a long-term backup copy of the last one. Every
@@ -415,5 +418,6 @@ func DefaultOrganization() *Organization {
 	}
 	cp := o.AddRestorePoint(day(29, 22, 0))
 	cp.IsCopy, cp.IsLongTermCopy = true, true
+	seedOneDrives(o)
 	return o
 }

@@ -55,6 +55,11 @@ type env struct {
 	events  []vb365.RestoreSessionEvent
 	scope   *vb365.EffectiveScope // the operator's
 	point   *vb365.RestorePoint   // the operator's point the session is opened at
+
+	odSession string              // a OneDrive restore session (administrator)
+	drive     *vb365test.OneDrive // the seed OneDrive the scenario browses
+	folderID  string              // a folder of drive with subfolders and documents
+	docID     string              // a document of that folder, with versions
 }
 
 // step is one call of the scenario. The SDK's traffic is what is checked
@@ -389,6 +394,75 @@ var scenario = []step{
 		return e.notServed(drain(e.admin.Mailboxes.SearchAll(e.ctx, e.session.ID, "subject:budget", &vb365.ListOptions{Limit: 10})))
 	}},
 
+	// OneDrive browsing, in a session of OneDrive data.
+	{"RestoreSessions.ExploreOrganization (OneDrive)", func(e *env) error {
+		s, err := e.admin.RestoreSessions.ExploreOrganization(e.ctx, e.srv.Organization().ID(),
+			&vb365.ExploreRequest{DateTime: time.Now(), Type: vb365.SessionTypeOneDrive})
+		if err != nil {
+			return err
+		}
+		e.odSession, e.drive = s.ID, e.srv.Organization().OneDrives()[0]
+		return nil
+	}},
+	{"OneDrives.List", func(e *env) error {
+		_, err := e.admin.OneDrives.List(e.ctx, e.odSession, &vb365.ListOptions{Offset: 1, Limit: 1})
+		return err
+	}},
+	{"OneDrives.All", func(e *env) error {
+		return drain(e.admin.OneDrives.All(e.ctx, e.odSession, &vb365.ListOptions{Limit: 1}))
+	}},
+	{"OneDrives.Get", func(e *env) error { _, err := e.admin.OneDrives.Get(e.ctx, e.odSession, e.drive.ID()); return err }},
+	{"OneDrives.Folders (root)", func(e *env) error {
+		for f, err := range e.admin.OneDrives.Folders(e.ctx, e.odSession, e.drive.ID(), &vb365.DocumentListOptions{ListOptions: vb365.ListOptions{Limit: 1}}) {
+			if err != nil {
+				return err
+			}
+			if f.Name == "Documents" {
+				e.folderID = f.ID
+			}
+		}
+		if e.folderID == "" {
+			return errors.New("no folder Documents at the root")
+		}
+		return nil
+	}},
+	{"OneDrives.Folders (by parent)", func(e *env) error {
+		return drain(e.admin.OneDrives.Folders(e.ctx, e.odSession, e.drive.ID(), &vb365.DocumentListOptions{ParentID: e.folderID}))
+	}},
+	{"OneDrives.Documents (root)", func(e *env) error {
+		return drain(e.admin.OneDrives.Documents(e.ctx, e.odSession, e.drive.ID(), nil))
+	}},
+	{"OneDrives.Documents (by parent)", func(e *env) error {
+		for d, err := range e.admin.OneDrives.Documents(e.ctx, e.odSession, e.drive.ID(), &vb365.DocumentListOptions{ParentID: e.folderID}) {
+			if err != nil {
+				return err
+			}
+			e.docID = d.ID
+		}
+		if e.docID == "" {
+			return errors.New("no document in the folder Documents")
+		}
+		return nil
+	}},
+	{"OneDrives.Documents (includeFolders, v7+)", func(e *env) error {
+		err := drain(e.admin.OneDrives.Documents(e.ctx, e.odSession, e.drive.ID(),
+			&vb365.DocumentListOptions{ParentID: e.folderID, IncludeFolders: true, ListOptions: vb365.ListOptions{Limit: 1}}))
+		if e.v == vb365.V6 {
+			return expect(err, vb365.ErrInvalidArgument)
+		}
+		return err
+	}},
+	{"OneDrives.GetDocument", func(e *env) error {
+		_, err := e.admin.OneDrives.GetDocument(e.ctx, e.odSession, e.drive.ID(), e.docID)
+		return err
+	}},
+	{"OneDrives.Versions", func(e *env) error {
+		return drain(e.admin.OneDrives.Versions(e.ctx, e.odSession, e.drive.ID(), e.docID, &vb365.ListOptions{Limit: 1}))
+	}},
+	{"fake: GET OneDrive folder", func(e *env) error {
+		return e.probe.get(e, "/RestoreSessions/%s/Organization/OneDrives/%s/Folders/%s", e.odSession, e.drive.ID(), e.folderID)
+	}},
+
 	// The fake's routes the SDK does not call yet, asked directly so that
 	// their answers are checked too.
 	{"fake: GET event", func(e *env) error {
@@ -664,7 +738,8 @@ const coverageHeader = `# API coverage
 Which operations of the server's OpenAPI descriptions (vb365_rest_v6.json,
 v7, v8) the SDK calls, out of the operations tagged Auth, RestoreSession,
 RestoreSessionEvent, ExchangeMailbox, ExchangeFolder, ExchangeItem,
-RestorePortalSettings, OrganizationRbac, RestorePoint and Organization.
+RestorePortalSettings, OrganizationRbac, RestorePoint, Organization,
+OneDrive, OneDriveDocument and OneDriveFolder.
 "Implemented" means the conformance test
 (internal/conformance) saw the SDK send a request that the description
 routes to the operation. Generated; do not edit:

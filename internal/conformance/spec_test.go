@@ -37,6 +37,7 @@ var coveredTags = []string{
 	"Auth", "RestoreSession", "RestoreSessionEvent", "ExchangeMailbox",
 	"ExchangeFolder", "ExchangeItem", "RestorePortalSettings",
 	"OrganizationRbac", "RestorePoint", "Organization",
+	"OneDrive", "OneDriveDocument", "OneDriveFolder",
 }
 
 // anonymousOps are operations the real server serves without a bearer
