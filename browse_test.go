@@ -19,8 +19,6 @@ import (
 // search hits that say which mailbox and folder they come from, mailboxes
 // found by address, filtered session lists, device codes and Team scopes.
 
-var allVersions = []vb365.APIVersion{vb365.V6, vb365.V7, vb365.V8}
-
 // settable is a goroutine-safe clock for the fake.
 type settable struct {
 	mu sync.Mutex
@@ -79,7 +77,7 @@ func seedParents(m *vb365test.Mailbox) map[string]string {
 // version has a field for.
 func TestFolderTreeFromOneListing(t *testing.T) {
 	t.Parallel()
-	for _, v := range allVersions {
+	for _, v := range apiVersions {
 		t.Run(string(v), func(t *testing.T) {
 			t.Parallel()
 			org := vb365test.DefaultOrganization()
@@ -119,7 +117,7 @@ func TestFolderTreeFromOneListing(t *testing.T) {
 // rather than the folder searched.
 func TestSearchHitsGoStraightToOperatorRestore(t *testing.T) {
 	t.Parallel()
-	for _, v := range allVersions {
+	for _, v := range apiVersions {
 		t.Run(string(v), func(t *testing.T) {
 			t.Parallel()
 			c, srv := newOperator(t, v)
@@ -235,7 +233,7 @@ func listIDs(t *testing.T, c *vb365.Client, opts *vb365.RestoreSessionListOption
 func TestRestoreSessionFilters(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	for _, v := range allVersions {
+	for _, v := range apiVersions {
 		t.Run(string(v), func(t *testing.T) {
 			t.Parallel()
 			clock := &settable{t: start}
@@ -319,7 +317,7 @@ func TestTeamScopes(t *testing.T) {
 	user := &vb365.RbacItem{Type: vb365.RbacItemUser, ID: "u1", User: &vb365.RbacUser{
 		ID: "u1", DisplayName: "Alice Johnson", Name: "alice@contoso.onmicrosoft.com", OnPremisesSID: "S-1-5-21-1004336348-1177238915-682003330-512",
 	}}
-	for _, v := range allVersions {
+	for _, v := range apiVersions {
 		t.Run(string(v), func(t *testing.T) {
 			t.Parallel()
 			c, srv := newOperator(t, v)
@@ -361,7 +359,7 @@ func TestUnsetRbacTypeIsNull(t *testing.T) {
 // DeviceCode is re-sent after a 500, as a safe call.
 func TestDeviceCodeForARestore(t *testing.T) {
 	t.Parallel()
-	for _, v := range allVersions {
+	for _, v := range apiVersions {
 		t.Run(string(v), func(t *testing.T) {
 			t.Parallel()
 			clock := &settable{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}

@@ -303,17 +303,17 @@ func (b *watchedBody) Close() error {
 const bodyGrace = time.Second
 
 // hurry makes the rest of body, an answer's body from the client's
-// transport, come within grace, or its reads fail.
-func hurry(body io.Reader, grace time.Duration) {
+// transport, come within bodyGrace, or its reads fail.
+func hurry(body io.Reader) {
 	if b, ok := body.(*watchedBody); ok && b.deadline.IsZero() {
-		b.deadline = time.Now().Add(grace)
+		b.deadline = time.Now().Add(bodyGrace)
 	}
 }
 
 // readErrorBody reads the start of an error answer's body, as much of it
 // as comes without stalling.
 func readErrorBody(body io.Reader) []byte {
-	hurry(body, bodyGrace)
+	hurry(body)
 	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
 	return b
 }
@@ -322,7 +322,7 @@ func readErrorBody(body io.Reader) []byte {
 // can be reused, and closes it. A body that sends nothing for bodyGrace is
 // closed, and its connection with it.
 func drain(body io.ReadCloser) {
-	hurry(body, bodyGrace)
+	hurry(body)
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 	_ = body.Close()
 }
