@@ -152,70 +152,55 @@ func needVersions(args ...versionArg) func(APIVersion) error {
 // Scope says what an action applies to in a mailbox: some items, one item,
 // a folder, or the whole mailbox. Make one with ScopeItems, ScopeItem,
 // ScopeFolder or ScopeMailbox.
-type Scope struct {
-	kind     scopeKind
-	itemIDs  []string
-	itemID   string
-	folderID string
-}
+type Scope struct{ target }
 
-type scopeKind int
-
+// The mailbox scopes, as target kinds.
 const (
-	scopeNone scopeKind = iota
-	scopeItems
-	scopeItem
-	scopeFolder
-	scopeMailbox
+	scopeItems   = targetMany
+	scopeItem    = targetOne
+	scopeFolder  = targetFolder
+	scopeMailbox = targetWhole
 )
 
 // ScopeItems is the scope of the given items of a mailbox (the items/<action>
 // endpoints, with the IDs in the body).
-func ScopeItems(ids ...string) Scope { return Scope{kind: scopeItems, itemIDs: ids} }
+func ScopeItems(ids ...string) Scope { return Scope{target{kind: scopeItems, ids: ids}} }
 
 // ScopeItem is the scope of one item (the items/{itemId}/<action> endpoints).
-func ScopeItem(id string) Scope { return Scope{kind: scopeItem, itemID: id} }
+func ScopeItem(id string) Scope { return Scope{target{kind: scopeItem, id: id}} }
 
 // ScopeFolder is the scope of a whole folder (folders/{folderId}/<action>).
-func ScopeFolder(id string) Scope { return Scope{kind: scopeFolder, folderID: id} }
+func ScopeFolder(id string) Scope { return Scope{target{kind: scopeFolder, id: id}} }
 
 // ScopeMailbox is the scope of the whole mailbox (mailboxes/{id}/<action>).
-func ScopeMailbox() Scope { return Scope{kind: scopeMailbox} }
+func ScopeMailbox() Scope { return Scope{target{kind: scopeMailbox}} }
 
-// scopeKinds names the scopes an action takes.
-const (
-	anyScope  = 1<<scopeItems | 1<<scopeItem | 1<<scopeFolder | 1<<scopeMailbox
-	itemScope = 1<<scopeItems | 1<<scopeItem
+// The scopes the mailbox actions take.
+var (
+	anyScope  = kinds(scopeItems, scopeItem, scopeFolder, scopeMailbox)
+	itemScope = kinds(scopeItems, scopeItem)
 )
+
+var mailboxLayout = &layout{
+	base:     "/RestoreSessions/{}/organization/mailboxes/{}",
+	baseArgs: [2]string{"sessionID", "mailboxID"},
+	objects:  "items", folders: "folders",
+	args:         map[targetKind]string{scopeItem: "scope.ItemID", scopeFolder: "scope.FolderID"},
+	constructors: map[targetKind]string{scopeItems: "ScopeItems", scopeItem: "ScopeItem", scopeFolder: "ScopeFolder", scopeMailbox: "ScopeMailbox"},
+}
 
 // path checks the scope's IDs and returns the action's path under the
 // mailbox, and the item references for the body (items scope only).
-func (sc Scope) path(op string, allowed int, sessionID, mailboxID, action string) (string, []itemRef, error) {
-	if allowed&(1<<sc.kind) == 0 {
-		if sc.kind == scopeNone {
-			return "", nil, invalidArg("scope", "must be set (ScopeItems, ScopeItem, ScopeFolder or ScopeMailbox)")
-		}
-		return "", nil, invalidArg("scope", op+" applies to items only (ScopeItems or ScopeItem)")
-	}
-	const mailbox = "/RestoreSessions/{}/organization/mailboxes/{}"
-	ids := []string{"sessionID", sessionID, "mailboxID", mailboxID}
-	switch sc.kind {
-	case scopeItems:
-		refs, err := itemRefs("scope.ItemIDs", sc.itemIDs)
-		if err != nil {
-			return "", nil, err
-		}
-		p, err := idPath(mailbox+"/items/"+action, ids...)
-		return p, refs, err
-	case scopeItem:
-		p, err := idPath(mailbox+"/items/{}/"+action, append(ids, "scope.ItemID", sc.itemID)...)
-		return p, nil, err
-	case scopeFolder:
-		p, err := idPath(mailbox+"/folders/{}/"+action, append(ids, "scope.FolderID", sc.folderID)...)
+func (sc Scope) path(op string, allowed kindSet, sessionID, mailboxID, action string) (string, []itemRef, error) {
+	p, err := sc.route(mailboxLayout, op, allowed, sessionID, mailboxID, action)
+	if err != nil || sc.kind != scopeItems {
 		return p, nil, err
 	}
-	p, err := idPath(mailbox+"/"+action, ids...)
-	return p, nil, err
+	refs, err := itemRefs("scope.ItemIDs", sc.ids)
+	if err != nil {
+		return "", nil, err
+	}
+	return p, refs, nil
 }
 
 // itemRefs checks IDs (of items, or mailboxes) and turns them into the body's [{"id": ...}].
@@ -436,14 +421,6 @@ type RestoreStatistics struct {
 	CannotContinueError string   `json:"cannotContinueError"`
 }
 
-// restoreAnswer is the union of the two answers.
-type restoreAnswer struct {
-	SessionID string `json:"sessionId"`
-	RestoreStatistics
-}
-
-const restoreCheck = "read the restore session's events (RestoreSessions.Events) to see whether the restore ran before sending it again"
-
 // Restore restores items, an item, a folder or a whole mailbox to where
 // they were (the restore endpoints). It needs an administrator's login.
 //
@@ -498,19 +475,11 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 // restore sends a restore's body; secrets are the credentials' values it
 // carries, kept out of errors.
 func (s *MailboxesService) restore(ctx context.Context, op, path string, body any, secrets []string) (*RestoreOutcome, error) {
-	b, err := json.Marshal(body)
+	ans, err := sendRestore[RestoreStatistics](ctx, s.client, op, path, body, secrets)
 	if err != nil {
 		return nil, err
 	}
-	var ans restoreAnswer
-	err = s.client.do(ctx, &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}, &ans)
-	if err != nil {
-		return nil, err
-	}
-	if ans.SessionID != "" {
-		return &RestoreOutcome{SessionID: ans.SessionID}, nil
-	}
-	return &RestoreOutcome{Statistics: &ans.RestoreStatistics}, nil
+	return &RestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
 }
 
 // RestoreMailboxesRequest says how to restore whole mailboxes to where they
@@ -657,22 +626,11 @@ func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID strin
 		body.DomainName, body.OnPremisesUserName, body.OnPremisesUserPassword = op.DomainName, op.UserName, string(op.Password)
 		secrets = append(secrets, string(op.Password))
 	}
-	b, err := json.Marshal(body)
+	ans, err := sendRestore[BulkRestoreStatistics](ctx, s.client, "RestoreMailboxes", path, body, secrets)
 	if err != nil {
 		return nil, err
 	}
-	var ans struct {
-		SessionID string `json:"sessionId"`
-		BulkRestoreStatistics
-	}
-	err = s.client.do(ctx, &request{op: "RestoreMailboxes", method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}, &ans)
-	if err != nil {
-		return nil, err
-	}
-	if ans.SessionID != "" {
-		return &BulkRestoreOutcome{SessionID: ans.SessionID}, nil
-	}
-	return &BulkRestoreOutcome{Statistics: &ans.BulkRestoreStatistics}, nil
+	return &BulkRestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
 }
 
 // SendRequest is the message that carries items sent to an address other
@@ -725,10 +683,7 @@ func (s *MailboxesService) SendToDifferentAddress(ctx context.Context, sessionID
 }
 
 func (s *MailboxesService) send(ctx context.Context, op, path string, body []byte) error {
-	return s.client.do(ctx, &request{
-		op: op, method: "POST", path: path, body: body, unsafe: true,
-		check: "read the restore session's events (RestoreSessions.Events) for a Send event before sending again",
-	}, nil)
+	return sendMessage(ctx, s.client, op, path, body)
 }
 
 // GetItem returns one item of a mailbox.

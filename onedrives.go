@@ -2,14 +2,19 @@ package vb365
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// OneDrivesService browses the OneDrives of a restore session: their
-// folders, documents and document versions. Open the session with
-// SessionTypeOneDrive.
+// OneDrivesService browses the OneDrives of a restore session (their
+// folders, documents and document versions) and restores their documents.
+// Open the session with SessionTypeOneDrive. This file holds the browsing
+// and the restore operator's restore; the administrators' actions are in
+// onedrives_admin.go, as the mailboxes' are in exchange.go.
 type OneDrivesService service
 
 // OneDrive is a backed-up OneDrive in a restore session (RESTOneDrive).
@@ -64,12 +69,17 @@ type documentWire struct {
 // OneDrive asked, the folder listed ("" when unknown), and whether the
 // list holds folders only.
 func (w *documentWire) fix(oneDriveID, parentID string, folder bool) *Document {
-	d := &w.Document
+	return fixDocument(&w.Document, w.Links.Parent.Href, oneDriveID, parentID, folder)
+}
+
+// fixDocument completes d as documentWire.fix does; parentHref is its
+// parent link.
+func fixDocument(d *Document, parentHref, oneDriveID, parentID string, folder bool) *Document {
 	if d.OneDriveID == "" {
 		d.OneDriveID = oneDriveID
 	}
 	if d.ParentID == "" {
-		d.ParentID = linkID(w.Links.Parent.Href, "folders", true)
+		d.ParentID = linkID(parentHref, "folders", true)
 	}
 	if d.ParentID == "" {
 		d.ParentID = parentID
@@ -167,21 +177,261 @@ func (s *OneDrivesService) list(ctx context.Context, op, seg, sessionID, oneDriv
 // a document's ID gets with it, in one request, what an operator restore
 // needs.
 func (s *OneDrivesService) GetDocument(ctx context.Context, sessionID, oneDriveID, documentID string) (*Document, error) {
-	path, err := idPath("/RestoreSessions/{}/Organization/OneDrives/{}/Documents/{}",
-		"sessionID", sessionID, "oneDriveID", oneDriveID, "documentID", documentID)
-	w, err := call[documentWire](ctx, s.client, &request{op: "OneDrives.GetDocument", method: "GET", path: path}, err)
-	if err != nil {
-		return nil, err
-	}
-	return w.fix(oneDriveID, "", false), nil
+	return s.get(ctx, "OneDrives.GetDocument", sessionID, oneDriveID, documentID, 0, false)
 }
 
 // Versions iterates over the backed-up versions of a document
 // (GET .../Documents/{documentId}/Versions), each a whole Document with
 // its Version and VersionID.
 func (s *OneDrivesService) Versions(ctx context.Context, sessionID, oneDriveID, documentID string, opts *ListOptions) iter.Seq2[Document, error] {
-	path, err := idPath("/RestoreSessions/{}/Organization/OneDrives/{}/Documents/{}/Versions",
-		"sessionID", sessionID, "oneDriveID", oneDriveID, "documentID", documentID)
-	l := lister{c: s.client, op: "OneDrives.Versions", path: path}
-	return listAllAs(ctx, l, opts, err, func(w *documentWire) *Document { return w.fix(oneDriveID, "", false) })
+	return s.versions(ctx, "OneDrives.Versions", "Documents", sessionID, oneDriveID, documentID, opts, false)
+}
+
+// FolderVersions iterates over the backed-up versions of a folder
+// (GET .../Folders/{folderId}/Versions), each with IsFolder set.
+func (s *OneDrivesService) FolderVersions(ctx context.Context, sessionID, oneDriveID, folderID string, opts *ListOptions) iter.Seq2[Document, error] {
+	return s.versions(ctx, "OneDrives.FolderVersions", "Folders", sessionID, oneDriveID, folderID, opts, true)
+}
+
+func (s *OneDrivesService) versions(ctx context.Context, op, seg, sessionID, oneDriveID, id string, opts *ListOptions, folder bool) iter.Seq2[Document, error] {
+	path, err := idPath("/RestoreSessions/{}/Organization/OneDrives/{}/"+seg+"/{}/Versions",
+		"sessionID", sessionID, "oneDriveID", oneDriveID, idArg(folder), id)
+	l := lister{c: s.client, op: op, path: path}
+	return listAllAs(ctx, l, opts, err, func(w *documentWire) *Document { return w.fix(oneDriveID, "", folder) })
+}
+
+// GetFolder returns one folder of a OneDrive
+// (GET .../OneDrives/{id}/Folders/{folderId}), with IsFolder set.
+func (s *OneDrivesService) GetFolder(ctx context.Context, sessionID, oneDriveID, folderID string) (*Document, error) {
+	return s.get(ctx, "OneDrives.GetFolder", sessionID, oneDriveID, folderID, 0, true)
+}
+
+// GetVersion returns one backed-up version of a document, whole
+// (GET .../Documents/{documentId}/Versions/{versionId}); versionID is a
+// VersionID from Versions.
+func (s *OneDrivesService) GetVersion(ctx context.Context, sessionID, oneDriveID, documentID string, versionID int64) (*Document, error) {
+	if p := versionProblem(versionID); p != "" {
+		return nil, invalidArg("versionID", p)
+	}
+	return s.get(ctx, "OneDrives.GetVersion", sessionID, oneDriveID, documentID, versionID, false)
+}
+
+// GetFolderVersion returns one backed-up version of a folder
+// (GET .../Folders/{folderId}/Versions/{versionId}).
+func (s *OneDrivesService) GetFolderVersion(ctx context.Context, sessionID, oneDriveID, folderID string, versionID int64) (*Document, error) {
+	if p := versionProblem(versionID); p != "" {
+		return nil, invalidArg("versionID", p)
+	}
+	return s.get(ctx, "OneDrives.GetFolderVersion", sessionID, oneDriveID, folderID, versionID, true)
+}
+
+// idArg names a document's or folder's ID in errors.
+func idArg(folder bool) string {
+	if folder {
+		return "folderID"
+	}
+	return "documentID"
+}
+
+// versionProblem says what is wrong with a version's ID, or "".
+func versionProblem(versionID int64) string {
+	if versionID <= 0 {
+		return "must be a version's VersionID (from Versions), greater than 0"
+	}
+	return ""
+}
+
+// get reads one document or folder; a versionID other than 0 reads that
+// version.
+func (s *OneDrivesService) get(ctx context.Context, op, sessionID, oneDriveID, id string, versionID int64, folder bool) (*Document, error) {
+	seg := "/Documents/{}"
+	if folder {
+		seg = "/Folders/{}"
+	}
+	if versionID != 0 {
+		seg += "/Versions/" + strconv.FormatInt(versionID, 10)
+	}
+	path, err := idPath("/RestoreSessions/{}/Organization/OneDrives/{}"+seg, "sessionID", sessionID, "oneDriveID", oneDriveID, idArg(folder), id)
+	w, err := call[documentWire](ctx, s.client, &request{op: op, method: "GET", path: path}, err)
+	if err != nil {
+		return nil, err
+	}
+	return w.fix(oneDriveID, "", folder), nil
+}
+
+// DocumentAction is what a restore does with a document that is still where
+// it restores to: DocumentKeep or DocumentOverwrite.
+type DocumentAction string
+
+const (
+	// DocumentKeep keeps the user's current file; the server restores the
+	// backed-up one beside it, under another name. It is what the zero
+	// value sends.
+	DocumentKeep DocumentAction = "Keep"
+	// DocumentOverwrite replaces the user's current files with the
+	// backed-up ones: changes made since the backup are lost. Ask before
+	// sending it.
+	DocumentOverwrite DocumentAction = "Overwrite"
+)
+
+// wire checks the action and returns the value to send; arg names it in
+// errors.
+func (a DocumentAction) wire(arg string) (DocumentAction, error) {
+	switch a {
+	case "":
+		return DocumentKeep, nil
+	case DocumentKeep, DocumentOverwrite:
+		return a, nil
+	}
+	return "", invalidArg(arg, "is "+strconv.Quote(string(a))+"; want DocumentKeep or DocumentOverwrite")
+}
+
+// DocumentVersions says which versions of a document a restore or copy
+// takes: VersionsLast or VersionsAll.
+type DocumentVersions string
+
+const (
+	// VersionsLast takes the version browsed (the latest one, for a
+	// document from Documents). It is what the zero value sends.
+	VersionsLast DocumentVersions = "Last"
+	// VersionsAll takes every backed-up version of the document.
+	VersionsAll DocumentVersions = "All"
+)
+
+func (v DocumentVersions) wire(arg string) (DocumentVersions, error) {
+	switch v {
+	case "":
+		return VersionsLast, nil
+	case VersionsLast, VersionsAll:
+		return v, nil
+	}
+	return "", invalidArg(arg, "is "+strconv.Quote(string(v))+"; want VersionsLast or VersionsAll")
+}
+
+// OneDriveOperatorRestoreRequest says what a restore operator restores from
+// a OneDrive, to where it was (RESTOperatorRestoreToOriginalOneDriveDocuments).
+type OneDriveOperatorRestoreRequest struct {
+	// Documents are the documents to restore, as browsed (Documents,
+	// Folders' contents, GetDocument, GetVersion, Versions, Search). The
+	// server wants each one whole: its ID, name, size, authors and times,
+	// so IDs alone are not a valid request. A caller holding only IDs gets
+	// each document with GetDocument (one request each). At least one is
+	// required; folders are refused: restore their documents.
+	Documents []Document
+	// Versions is VersionsLast (the zero value) or VersionsAll.
+	Versions DocumentVersions
+	// Action is what happens to a document that is still there:
+	// DocumentKeep (the zero value) keeps it, DocumentOverwrite replaces it.
+	Action DocumentAction
+	// Reason is a free-text reason, kept by the server.
+	Reason string
+}
+
+// documentBody is a document or folder as a request carries it: whole, as
+// the server wants it (RESTOneDriveDocument, RESTOneDriveFolder).
+type documentBody struct {
+	ID                   string `json:"id"`
+	Name                 string `json:"name"`
+	SizeBytes            *int64 `json:"sizeBytes,omitempty"`
+	Version              string `json:"version,omitempty"`
+	VersionID            int64  `json:"versionId,omitempty"`
+	InheritedPermissions *bool  `json:"inheritedPermissions,omitempty"`
+	CreatedBy            string `json:"createdBy"`
+	CreationTime         string `json:"creationTime"`
+	ModifiedBy           string `json:"modifiedBy"`
+	ModificationTime     string `json:"modificationTime"`
+}
+
+// documentBodies checks documents (folders, with folders set) as a request
+// sends them: each with its ID and name, and its times, as browsed.
+func documentBodies(arg string, docs []Document, folders bool) ([]documentBody, error) {
+	if len(docs) == 0 {
+		return nil, invalidArg(arg, "must not be empty")
+	}
+	out := make([]documentBody, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		a := arg + "[" + strconv.Itoa(i) + "]"
+		if p := idProblem(d.ID); p != "" {
+			return nil, invalidArg(a+".ID", p)
+		}
+		const whole = "must be set: send documents whole, as browsed (GetDocument gets one by its ID)"
+		switch {
+		case strings.TrimSpace(d.Name) == "":
+			return nil, invalidArg(a+".Name", whole)
+		case d.CreationTime.IsZero():
+			return nil, invalidArg(a+".CreationTime", whole)
+		case d.ModificationTime.IsZero():
+			return nil, invalidArg(a+".ModificationTime", whole)
+		case d.IsFolder && !folders:
+			return nil, invalidArg(a, "is a folder ("+strconv.Quote(d.Name)+"); send its documents, or use OneDriveFolders")
+		case !d.IsFolder && folders:
+			return nil, invalidArg(a, "is not a folder ("+strconv.Quote(d.Name)+"); folders come from Folders, or from Documents with IncludeFolders")
+		}
+		b := &out[i]
+		*b = documentBody{
+			ID: d.ID, Name: d.Name, Version: d.Version, VersionID: d.VersionID,
+			CreatedBy: d.CreatedBy, CreationTime: d.CreationTime.UTC().Format(serverTime),
+			ModifiedBy: d.ModifiedBy, ModificationTime: d.ModificationTime.UTC().Format(serverTime),
+		}
+		if !folders {
+			b.SizeBytes, b.InheritedPermissions = &d.SizeBytes, &d.InheritedPermissions
+		}
+	}
+	return out, nil
+}
+
+type documentRestoreConfig struct {
+	Document        documentBody     `json:"document"`
+	DocumentVersion DocumentVersions `json:"documentVersion"`
+}
+
+// operatorRestoreCheck is how a restore operator finds out whether a
+// restore whose outcome is unknown ran.
+const operatorRestoreCheck = "read the restore session's events (RestoreSessions.Events) for this restore before sending it again"
+
+// OperatorRestore restores OneDrive documents to where they were, as a
+// restore operator (POST .../OneDrives/{id}/Documents/operatorRestore), and
+// returns the ID of the session whose events follow the restore. The
+// documents must be whole, as browsed (see OneDriveOperatorRestoreRequest);
+// with DocumentOverwrite the user's current files are replaced.
+//
+// Retry class: unsafe, as Mailboxes.OperatorRestore: re-sent only when the
+// server provably did not act; after any other failure the error matches
+// ErrOutcomeUnknown.
+func (s *OneDrivesService) OperatorRestore(ctx context.Context, sessionID, oneDriveID string, req *OneDriveOperatorRestoreRequest) (*RestoreResult, error) {
+	path, err := idPath("/RestoreSessions/{}/Organization/OneDrives/{}/Documents/operatorRestore", "sessionID", sessionID, "oneDriveID", oneDriveID)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, invalidArg("req", "must not be nil")
+	}
+	action, err := req.Action.wire("req.Action")
+	if err != nil {
+		return nil, err
+	}
+	versions, err := req.Versions.wire("req.Versions")
+	if err != nil {
+		return nil, err
+	}
+	docs, err := documentBodies("req.Documents", req.Documents, false)
+	if err != nil {
+		return nil, err
+	}
+	configs := make([]documentRestoreConfig, len(docs))
+	for i := range docs {
+		configs[i] = documentRestoreConfig{Document: docs[i], DocumentVersion: versions}
+	}
+	b, err := json.Marshal(struct {
+		DocumentAction DocumentAction          `json:"documentAction"`
+		Configs        []documentRestoreConfig `json:"documentsRestoreConfigs"`
+		Reason         string                  `json:"reason,omitempty"`
+	}{action, configs, req.Reason})
+	if err != nil {
+		return nil, err
+	}
+	return call[RestoreResult](ctx, s.client, &request{
+		op: "OneDrives.OperatorRestore", method: "POST", path: path, body: b, unsafe: true, check: operatorRestoreCheck,
+	}, nil)
 }

@@ -1,0 +1,171 @@
+package vb365
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// This file holds what the administrators' actions of every workload share:
+// the target an action applies to, how a target becomes the action's path,
+// and how a restore is sent and its answer read. Downloads (exports and
+// saves) are in download.go. Each workload wraps a target in a type of its own (Scope for
+// mailboxes, OneDriveScope for OneDrives), so that a mailbox's scope cannot
+// be given to a OneDrive's action.
+
+// targetKind is what an action applies to.
+type targetKind uint8
+
+const (
+	targetNone          targetKind = iota
+	targetMany                     // objects named in the body (items, documents)
+	targetOne                      // one object, in the path
+	targetOneVersion               // one version of an object
+	targetFolders                  // folders named in the body
+	targetFolder                   // one folder, in the path
+	targetFolderVersion            // one version of a folder
+	targetWhole                    // the whole mailbox or OneDrive
+)
+
+// target is a workload's scope: its kind and the IDs or objects it names.
+type target struct {
+	kind targetKind
+	// ids are the objects of targetMany named by ID (mailbox items).
+	ids []string
+	// docs are the objects of targetMany and targetFolders sent whole
+	// (OneDrive documents and folders).
+	docs []Document
+	// id is the object of targetOne to targetFolderVersion.
+	id string
+	// version is the version of targetOneVersion and targetFolderVersion.
+	version int64
+}
+
+// kindSet is a set of target kinds: the ones an action takes.
+type kindSet uint16
+
+func kinds(ks ...targetKind) kindSet {
+	var s kindSet
+	for _, k := range ks {
+		s |= 1 << k
+	}
+	return s
+}
+
+func (s kindSet) has(k targetKind) bool { return s&(1<<k) != 0 }
+
+// layout is how a workload names its targets: in paths (base, and the
+// segments of its objects and folders) and in errors (the argument names and
+// the constructors, by kind).
+type layout struct {
+	// base is the path of the mailbox or OneDrive, with {} for the session
+	// and its own ID.
+	base string
+	// baseArgs name the two IDs of base in errors.
+	baseArgs [2]string
+	// objects and folders are the path segments of the objects and the
+	// folders: "items" and "folders" in a mailbox, "Documents" and
+	// "Folders" in a OneDrive.
+	objects, folders string
+	// args name the scope's ID in errors, by kind; many names the
+	// targetMany and targetFolders lists.
+	args map[targetKind]string
+	// constructors name the functions that make each kind, for errors.
+	constructors map[targetKind]string
+}
+
+// route checks the target's IDs and returns the path of action on it,
+// under the session and the mailbox or OneDrive; op names the call, allowed
+// the kinds it takes. The objects sent in the body are checked by the caller.
+func (t *target) route(l *layout, op string, allowed kindSet, sessionID, ownerID, action string) (string, error) {
+	if !allowed.has(t.kind) {
+		names := make([]string, 0, len(l.constructors))
+		for k := targetMany; k <= targetWhole; k++ {
+			if allowed.has(k) && l.constructors[k] != "" {
+				names = append(names, l.constructors[k])
+			}
+		}
+		if t.kind == targetNone {
+			return "", invalidArg("scope", "must be set ("+orList(names)+")")
+		}
+		return "", invalidArg("scope", op+" takes "+orList(names)+" only, not "+l.constructors[t.kind])
+	}
+	ids := []string{l.baseArgs[0], sessionID, l.baseArgs[1], ownerID}
+	format := l.base
+	switch t.kind {
+	case targetMany:
+		format += "/" + l.objects
+	case targetFolders:
+		format += "/" + l.folders
+	case targetOne, targetOneVersion:
+		format += "/" + l.objects + "/{}"
+		ids = append(ids, l.args[t.kind], t.id)
+	case targetFolder, targetFolderVersion:
+		format += "/" + l.folders + "/{}"
+		ids = append(ids, l.args[t.kind], t.id)
+	}
+	if t.kind == targetOneVersion || t.kind == targetFolderVersion {
+		if p := versionProblem(t.version); p != "" {
+			return "", invalidArg("scope.VersionID", p)
+		}
+		format += "/Versions/" + strconv.FormatInt(t.version, 10)
+	}
+	return idPath(format+"/"+action, ids...)
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// asyncAnswer is the answer to a restore or copy: a session that follows it
+// (v8 servers, which answer at once), or its statistics S (servers up to
+// v7, which act before they answer).
+type asyncAnswer[S any] struct {
+	SessionID  string
+	Statistics *S
+}
+
+func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
+	var id struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := json.Unmarshal(b, &id); err != nil {
+		return err
+	}
+	if id.SessionID != "" {
+		a.SessionID = id.SessionID
+		return nil
+	}
+	a.Statistics = new(S)
+	return json.Unmarshal(b, a.Statistics)
+}
+
+// restoreCheck is how to find out whether a restore whose outcome is
+// unknown ran.
+const restoreCheck = "read the restore session's events (RestoreSessions.Events) to see whether the restore ran before sending it again"
+
+// sendRestore sends an administrator's restore or copy (unsafe) and reads
+// its answer; secrets are the credentials' values the body carries, kept
+// out of errors; newer are the arguments set that not every version takes.
+func sendRestore[S any](ctx context.Context, c *Client, op, path string, body any, secrets []string, newer ...versionArg) (*asyncAnswer[S], error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets, vcheck: needVersions(newer...)}
+	return call[asyncAnswer[S]](ctx, c, r, nil)
+}
+
+// sendMessage sends an administrator's send action (unsafe: a message sent
+// twice arrives twice).
+func sendMessage(ctx context.Context, c *Client, op, path string, body []byte) error {
+	return c.do(ctx, &request{
+		op: op, method: "POST", path: path, body: body, unsafe: true,
+		check: "read the restore session's events (RestoreSessions.Events) for a Send event before sending again",
+	}, nil)
+}
