@@ -446,16 +446,13 @@ func (s *OneDrivesService) RestoreOneDrives(ctx context.Context, sessionID strin
 		OnpremisesUsername             string         `json:"onpremisesUsername,omitempty"`
 		OnpremisesUserpassword         string         `json:"onpremisesUserpassword,omitempty"`
 	}{DocumentAction: action, SkipUnresolved: req.SkipUnresolved, OneDrives: refs}
-	if rc := req.Credentials; rc != nil {
-		if rc.ImpersonationAccountName != "" {
-			return nil, invalidArg("req.Credentials.ImpersonationAccountName", "is for mailboxes; OneDrive actions do not take it")
-		}
-		body.OfficeUsername, body.OfficeUserpassword = rc.UserName, string(rc.UserPassword)
-		body.UserCode, body.ApplicationID = rc.UserCode, rc.ApplicationID
-		body.ApplicationCertificate = rc.ApplicationCertificate
-		body.ApplicationCertificatePassword = string(rc.ApplicationCertificatePassword)
+	creds, secrets, err := oneDriveCredentialsBody(req.Credentials, "", "")
+	if err != nil {
+		return nil, err
 	}
-	secrets := req.Credentials.secrets()
+	body.OfficeUsername, body.OfficeUserpassword, body.UserCode = creds.UserName, creds.UserPassword, creds.UserCode
+	body.ApplicationID, body.ApplicationCertificate = creds.ApplicationID, creds.ApplicationCertificate
+	body.ApplicationCertificatePassword = creds.ApplicationCertificatePassword
 	if op := req.OnPremises; op != nil {
 		if op.DomainName != "" {
 			return nil, invalidArg("req.OnPremises.DomainName", "is not taken by a OneDrive restore; give the user name with its domain")

@@ -396,3 +396,23 @@ func TestOneDriveCredentialsAreSentButNeverShown(t *testing.T) {
 		assert.NotContains(t, text, "od-pfx-SECRET")
 	}
 }
+
+func TestRestoreOneDrivesSendsCredentialsButNeverShowsThem(t *testing.T) {
+	t.Parallel()
+	req := &RestoreOneDrivesRequest{
+		Credentials: &RestoreCredentials{UserName: "svc@contoso.com", UserPassword: "o365-SECRET-pw"},
+		OnPremises:  &OnPremisesCredentials{UserName: `CONTOSO\svc`, Password: "onprem-SECRET-pw"},
+	}
+	body, texts := sentOnceWithSecrets(t, "POST /v6/RestoreSessions/s1/Organization/OneDrives/restore", func(c *Client) error {
+		return first(c.OneDrives.RestoreOneDrives(t.Context(), "s1", []string{"od1"}, req))
+	})
+	assert.Equal(t, "svc@contoso.com", body["officeUsername"])
+	assert.Equal(t, "o365-SECRET-pw", body["officeUserpassword"], "the server gets the secrets")
+	assert.Equal(t, "onprem-SECRET-pw", body["onpremisesUserpassword"])
+	assert.Equal(t, `CONTOSO\svc`, body["onpremisesUsername"])
+	assert.Equal(t, "Keep", body["documentAction"])
+	for _, text := range append(texts, fmtAll(req)) {
+		assert.NotContains(t, text, "o365-SECRET-pw")
+		assert.NotContains(t, text, "onprem-SECRET-pw")
+	}
+}
