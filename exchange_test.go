@@ -79,7 +79,8 @@ func TestScopesPickEndpointAndBody(t *testing.T) {
 	assert.Len(t, paths, 4, "refused calls sent nothing")
 }
 
-// sentOnceWithSecrets mounts path answering 502 after reading the body,
+// sentOnceWithSecrets mounts path answering 502 after reading the body, with
+// the body echoed in the error message,
 // makes the call with a debug-level JSON logger, and checks that the
 // unsafe call failed as outcome unknown after one execution. It returns
 // the body the server got and the texts that must not show a secret: the
@@ -92,8 +93,11 @@ func sentOnceWithSecrets(t *testing.T, path string, call func(*Client) error) (m
 	var executed atomic.Int32
 	f.handle(path, func(w http.ResponseWriter, r *http.Request) {
 		executed.Add(1)
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		writeJSON(w, 502, `{"message":"gateway"}`)
+		raw, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(raw, &body)
+		// The answer echoes the request, as some servers' errors do.
+		msg, _ := json.Marshal(map[string]string{"message": "gateway: cannot process " + string(raw)})
+		writeJSON(w, 502, string(msg))
 	})
 	err := call(c)
 	require.ErrorIs(t, err, ErrOutcomeUnknown, "the call is unsafe")
