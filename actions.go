@@ -145,6 +145,10 @@ func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, a.Statistics)
 }
 
+// operatorRestoreCheck is how a restore operator finds out whether a
+// restore whose outcome is unknown ran.
+const operatorRestoreCheck = "read the restore session's events (RestoreSessions.Events) for this restore before sending it again"
+
 // restoreCheck is how to find out whether a restore whose outcome is
 // unknown ran.
 const restoreCheck = "read the restore session's events (RestoreSessions.Events) to see whether the restore ran before sending it again"

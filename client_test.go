@@ -2,6 +2,7 @@ package vb365
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -332,4 +333,29 @@ func TestTruncatedSuccessOfUnsafeCallIsOutcomeUnknown(t *testing.T) {
 	_, err = c.RestoreSessions.Get(t.Context(), "s1")
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, ErrOutcomeUnknown))
+}
+
+// TestGroupOnPremisesSID sends a group's on-premises SID on v7 and v8, and
+// refuses it on v6, whose RESTRbacGroup lacks it, before any request.
+func TestGroupOnPremisesSID(t *testing.T) {
+	t.Parallel()
+	for _, v := range []APIVersion{V6, V7, V8} {
+		c, f := setup(t, WithAPIVersion(v))
+		var body map[string]any
+		n := f.handle("POST /"+string(v)+"/Organization/OperatorExplore", func(w http.ResponseWriter, r *http.Request) {
+			_ = json.NewDecoder(r.Body).Decode(&body)
+			writeJSON(w, 201, `{"id":"7f1c0d4e-0000-4000-8000-000000000001","state":"Working"}`)
+		})
+		_, err := c.RestoreSessions.OperatorExplore(t.Context(), &OperatorExploreRequest{DateTime: time.Now(),
+			Scope: &RbacItem{Type: RbacItemGroup, ID: "g1", Group: &RbacGroup{ID: "g1", Name: "Sales", OnPremisesSID: "S-1-5-21-1-2-3-1105"}}})
+		if v == V6 {
+			var ae *ArgumentError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, "req.Scope.Group.OnPremisesSID", ae.Arg)
+			assert.Zero(t, n.Load())
+			continue
+		}
+		require.NoError(t, err, v)
+		assert.Equal(t, "S-1-5-21-1-2-3-1105", body["scope"].(map[string]any)["group"].(map[string]any)["onPremisesSid"])
+	}
 }

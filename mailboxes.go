@@ -238,7 +238,6 @@ func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailb
 		return nil, err
 	}
 	return call[RestoreResult](ctx, s.client, &request{
-		op: "OperatorRestore", method: "POST", path: path, body: b, unsafe: true,
-		check: "read the restore session's events (RestoreSessions.Events) for this restore before sending it again",
+		op: "OperatorRestore", method: "POST", path: path, body: b, unsafe: true, check: operatorRestoreCheck,
 	}, nil)
 }

@@ -351,9 +351,12 @@ func (u RbacUser) MarshalJSON() ([]byte, error) {
 
 // RbacGroup is a group in an RBAC scope (RESTRbacGroup).
 type RbacGroup struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-	Name        string `json:"name"`
+	ID string `json:"id"`
+	// OnPremisesSID is the group's security identifier in an on-premises
+	// organization (v7 and later: refused with ErrInvalidArgument on v6).
+	OnPremisesSID string `json:"onPremisesSid,omitempty"`
+	DisplayName   string `json:"displayName"`
+	Name          string `json:"name"`
 	// Type is "Office365", "Security", "Distribution",
 	// "DynamicDistribution" or "Unknown"; empty is sent as null.
 	Type string `json:"type"`

@@ -386,10 +386,6 @@ type documentRestoreConfig struct {
 	DocumentVersion DocumentVersions `json:"documentVersion"`
 }
 
-// operatorRestoreCheck is how a restore operator finds out whether a
-// restore whose outcome is unknown ran.
-const operatorRestoreCheck = "read the restore session's events (RestoreSessions.Events) for this restore before sending it again"
-
 // OperatorRestore restores OneDrive documents to where they were, as a
 // restore operator (POST .../OneDrives/{id}/Documents/operatorRestore), and
 // returns the ID of the session whose events follow the restore. The

@@ -294,7 +294,9 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	opRestore := func(r *OneDriveOperatorRestoreRequest) error {
 		return first(c6.OneDrives.OperatorRestore(ctx, "s1", "od1", r))
 	}
-	withDocs := func(d ...Document) *OneDriveOperatorRestoreRequest { return &OneDriveOperatorRestoreRequest{Documents: d} }
+	withDocs := func(d ...Document) *OneDriveOperatorRestoreRequest {
+		return &OneDriveOperatorRestoreRequest{Documents: d}
+	}
 	cases := []struct {
 		arg  string
 		call func() error

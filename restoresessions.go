@@ -68,6 +68,9 @@ func (s *RestoreSessionsService) OperatorExplore(ctx context.Context, req *Opera
 		if sc.User != nil && sc.User.OnPremisesSID != "" {
 			newer = append(newer, versionArg{"req.Scope.User.OnPremisesSID", V7})
 		}
+		if sc.Group != nil && sc.Group.OnPremisesSID != "" {
+			newer = append(newer, versionArg{"req.Scope.Group.OnPremisesSID", V7})
+		}
 	}
 	common, err := s.exploreFields(&ExploreRequest{
 		DateTime: req.DateTime, Type: req.Type, ShowDeleted: req.ShowDeleted,
