@@ -56,7 +56,8 @@ const (
 	// documents to their original place. Body
 	// RESTOperatorRestoreToOriginalOneDriveDocuments: documentAction
 	// (Overwrite or Keep) and documentsRestoreConfigs are required, each
-	// config's document too (a RESTOneDriveDocument, validated as above),
+	// config's document too (a RESTOneDriveDocument, checked as this group's
+	// comment says: required properties, types, times),
 	// documentVersion is All, Last or null; an empty
 	// documentsRestoreConfigs answers 400 too. On success the server
 	// records a Restore (OneDriveID, DocumentIDs, DocumentVersions,
