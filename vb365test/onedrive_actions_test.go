@@ -468,6 +468,10 @@ func TestOneDriveRestore(t *testing.T) {
 				}
 				noSecrets(t, a)
 				evs := events(t, s, v, tok, sid)
+				if c.scope == vb365test.ScopeDocumentVersion {
+					require.InDelta(t, 41002, evs[i]["itemSizeBytes"], 0, "version 2's size")
+					require.True(t, strings.HasPrefix(evs[i]["title"].(string), "Restore version 2 of document Falcon plan.docx"), evs[i]["title"])
+				}
 				require.Len(t, evs, i+1, "one event per restore")
 				require.Equal(t, "Restore", evs[i]["type"])
 				require.InDelta(t, i+1, evs[i]["order"], 0, "numbered from 1")
@@ -516,6 +520,8 @@ func TestOneDriveRestore(t *testing.T) {
 				{base + "/Documents/" + sd.falcon.ID() + "/restore", map[string]any{}},
 				{base + "/Folders/" + sd.plan.ID() + "/restore", map[string]any{}},
 				{base + "/Documents/" + sd.plan.ID() + "/Versions/4/restore", map[string]any{}},
+				{base + "/Documents/" + sd.plan.ID() + "/Versions/0/restore", map[string]any{}},
+				{base + "/Folders/" + sd.falcon.ID() + "/Versions/0/restore", map[string]any{}},
 				{base + "/Folders/" + sd.falcon.ID() + "/Versions/2/restore", map[string]any{}},
 				{odPath(v, sid, sd.bob) + "/Documents/" + sd.plan.ID() + "/restore", map[string]any{}},
 				{"/" + v + "/RestoreSessions/" + sid + "/Organization/OneDrives/od-nope/restore", map[string]any{}},
