@@ -254,11 +254,11 @@ const (
 // another OneDrive, another folder, or both (RESTCopyToFolder and its
 // Documents and Folders forms).
 type OneDriveCopyRequest struct {
-	// OneDrive is the OneDrive to copy to, as List or Get return it; its
-	// ID is what counts. Empty: the OneDrive copied from.
+	// OneDrive is the OneDrive to copy to, as List or Get return it: its
+	// ID is required (the server needs a target OneDrive even for a copy
+	// into another folder of the same one).
 	OneDrive OneDrive
-	// Folder is the folder to copy into. OneDrive.ID or Folder is
-	// required.
+	// Folder is the folder to copy into; empty leaves it to the server.
 	Folder string
 	// Versions is VersionsLast (the zero value) or VersionsAll.
 	Versions DocumentVersions
@@ -300,16 +300,10 @@ func (s *OneDrivesService) CopyTo(ctx context.Context, sessionID, oneDriveID str
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	var target *oneDriveRef
-	switch {
-	case req.OneDrive.ID != "":
-		if err := checkID("req.OneDrive.ID", req.OneDrive.ID); err != nil {
-			return nil, err
-		}
-		target = &oneDriveRef{req.OneDrive.ID, req.OneDrive.Name, req.OneDrive.URL}
-	case strings.TrimSpace(req.Folder) == "":
-		return nil, invalidArg("req.OneDrive", "or req.Folder must name where to copy to")
+	if err := checkID("req.OneDrive.ID", req.OneDrive.ID); err != nil {
+		return nil, err
 	}
+	target := &oneDriveRef{req.OneDrive.ID, req.OneDrive.Name, req.OneDrive.URL}
 	versions, err := req.Versions.wire("req.Versions")
 	if err != nil {
 		return nil, err
@@ -330,7 +324,7 @@ func (s *OneDrivesService) CopyTo(ctx context.Context, sessionID, oneDriveID str
 		DeletedItems                *bool             `json:"deletedItems,omitempty"`
 		RestorePermissions          *bool             `json:"restorePermissions,omitempty"`
 		SendSharedLinksNotification *bool             `json:"sendSharedLinksNotification,omitempty"`
-		OneDrive                    *oneDriveRef      `json:"onedrive,omitempty"`
+		OneDrive                    *oneDriveRef      `json:"onedrive"`
 		Folder                      string            `json:"folder,omitempty"`
 		DocumentVersion             DocumentVersions  `json:"documentVersion"`
 		DocumentLastVersionAction   LastVersionAction `json:"documentLastVersionAction,omitempty"`

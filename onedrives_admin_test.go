@@ -169,7 +169,7 @@ func TestOneDriveRestoreOutcomePerVersion(t *testing.T) {
 
 	c8, f8 := setup(t, WithAPIVersion(V8))
 	record(f8, V8, 200, `{"sessionId":"9d0c"}`)
-	out, err = c8.OneDrives.CopyTo(t.Context(), "s1", "od/1", WholeOneDrive(), &OneDriveCopyRequest{Folder: "Copy"})
+	out, err = c8.OneDrives.CopyTo(t.Context(), "s1", "od/1", WholeOneDrive(), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "Copy"})
 	require.NoError(t, err)
 	assert.True(t, out.Async())
 	assert.Equal(t, "9d0c", out.SessionID)
@@ -216,7 +216,7 @@ func TestOneDriveUnsafeActionsAreNotResent(t *testing.T) {
 			return first(c.OneDrives.Restore(t.Context(), "s1", "od/1", OneDriveDocuments(doc), nil))
 		}},
 		{"CopyTo", "/Folders/f1/copyTo", func(c *Client) error {
-			return first(c.OneDrives.CopyTo(t.Context(), "s1", "od/1", OneDriveFolder("f1"), &OneDriveCopyRequest{Folder: "x"}))
+			return first(c.OneDrives.CopyTo(t.Context(), "s1", "od/1", OneDriveFolder("f1"), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x"}))
 		}},
 		{"Send", "/send", func(c *Client) error {
 			return c.OneDrives.Send(t.Context(), "s1", "od/1", WholeOneDrive(), &OneDriveSendRequest{To: "a@b"})
@@ -327,17 +327,17 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 				&OneDriveRestoreRequest{Credentials: &RestoreCredentials{ImpersonationAccountName: "x"}}))
 		}},
 		{"req", func() error { return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), nil)) }},
-		{"req.OneDrive", func() error {
+		{"req.OneDrive.ID", func() error {
 			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{}))
 		}},
 		{"req.LastVersionAction", func() error {
-			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{Folder: "x", LastVersionAction: "Replace"}))
+			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x", LastVersionAction: "Replace"}))
 		}},
 		{"req.RestorePermissions", func() error {
-			return first(c8.OneDrives.CopyTo(ctx, "s1", "od1", OneDriveDocument("d1"), &OneDriveCopyRequest{Folder: "x", RestorePermissions: true}))
+			return first(c8.OneDrives.CopyTo(ctx, "s1", "od1", OneDriveDocument("d1"), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x", RestorePermissions: true}))
 		}},
 		{"req.ChangedItems", func() error {
-			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", OneDriveDocument("d1"), &OneDriveCopyRequest{Folder: "x", ChangedItems: true}))
+			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", OneDriveDocument("d1"), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x", ChangedItems: true}))
 		}},
 		{"opts.AsZip", func() error {
 			return first(c6.OneDrives.Save(ctx, "s1", "od1", OneDriveFolder("f1"), io.Discard, &OneDriveSaveOptions{AsZip: true}))
@@ -367,7 +367,7 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	assert.Zero(t, rec6.count(), "nothing was sent on v6: %v", rec6.paths)
 	assert.Zero(t, rec8.count(), "nothing was sent on v8")
 	// The v8 document forms take the changed and deleted items.
-	_, err := c8.OneDrives.CopyTo(ctx, "s1", "od/1", OneDriveDocument("d1"), &OneDriveCopyRequest{Folder: "x", ChangedItems: true})
+	_, err := c8.OneDrives.CopyTo(ctx, "s1", "od/1", OneDriveDocument("d1"), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x", ChangedItems: true})
 	require.NoError(t, err)
 	assert.Equal(t, true, rec8.bodies[0]["changedItems"])
 	assert.NotContains(t, rec8.bodies[0], "deletedItems")

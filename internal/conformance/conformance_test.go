@@ -60,6 +60,10 @@ type env struct {
 	drive     *vb365test.OneDrive // the seed OneDrive the scenario browses
 	folderID  string              // a folder of drive with subfolders and documents
 	docID     string              // a document of that folder, with versions
+	doc       vb365.Document      // that document, whole
+	docVer    int64               // one of its versions' VersionID
+	folder    vb365.Document      // the folder of folderID, whole
+	folderVer int64               // one of its versions' VersionID
 }
 
 // step is one call of the scenario. The SDK's traffic is what is checked
@@ -437,7 +441,7 @@ var scenario = []step{
 			if err != nil {
 				return err
 			}
-			e.docID = d.ID
+			e.docID, e.doc = d.ID, d
 		}
 		if e.docID == "" {
 			return errors.New("no document in the folder Documents")
@@ -459,8 +463,103 @@ var scenario = []step{
 	{"OneDrives.Versions", func(e *env) error {
 		return drain(e.admin.OneDrives.Versions(e.ctx, e.odSession, e.drive.ID(), e.docID, &vb365.ListOptions{Limit: 1}))
 	}},
-	{"fake: GET OneDrive folder", func(e *env) error {
-		return e.probe.get(e, "/RestoreSessions/%s/Organization/OneDrives/%s/Folders/%s", e.odSession, e.drive.ID(), e.folderID)
+	{"OneDrives.GetFolder", func(e *env) error {
+		f, err := e.admin.OneDrives.GetFolder(e.ctx, e.odSession, e.drive.ID(), e.folderID)
+		if err == nil {
+			e.folder = *f
+		}
+		return err
+	}},
+	{"OneDrives.GetVersion", func(e *env) error {
+		for d, err := range e.admin.OneDrives.Versions(e.ctx, e.odSession, e.drive.ID(), e.docID, nil) {
+			if err != nil {
+				return err
+			}
+			if e.docVer == 0 {
+				e.docVer = d.VersionID
+			}
+		}
+		_, err := e.admin.OneDrives.GetVersion(e.ctx, e.odSession, e.drive.ID(), e.docID, e.docVer)
+		return err
+	}},
+	{"OneDrives.FolderVersions, GetFolderVersion", func(e *env) error {
+		for f, err := range e.admin.OneDrives.FolderVersions(e.ctx, e.odSession, e.drive.ID(), e.folderID, &vb365.ListOptions{Limit: 1}) {
+			if err != nil {
+				return err
+			}
+			if e.folderVer == 0 {
+				e.folderVer = f.VersionID
+			}
+		}
+		if e.folderVer == 0 {
+			return errors.New("the folder has no version")
+		}
+		_, err := e.admin.OneDrives.GetFolderVersion(e.ctx, e.odSession, e.drive.ID(), e.folderID, e.folderVer)
+		return err
+	}},
+	{"OneDrives.Search (OneDrive)", func(e *env) error {
+		return drain(e.admin.OneDrives.Search(e.ctx, e.odSession, e.drive.ID(), "name:"+e.doc.Name, &vb365.DocumentSearchOptions{ListOptions: vb365.ListOptions{Limit: 1}}))
+	}},
+	{"OneDrives.Search (folder)", func(e *env) error {
+		return drain(e.admin.OneDrives.Search(e.ctx, e.odSession, e.drive.ID(), "name:"+e.doc.Name, &vb365.DocumentSearchOptions{FolderID: e.folderID}))
+	}},
+	{"OneDrives.SearchAll", func(e *env) error {
+		return drain(e.admin.OneDrives.SearchAll(e.ctx, e.odSession, "name:"+e.doc.Name, nil))
+	}},
+	{"OneDrives.Restore (every scope)", func(e *env) error {
+		return e.eachOneDriveScope(func(sc vb365.OneDriveScope) error {
+			_, err := e.admin.OneDrives.Restore(e.ctx, e.odSession, e.drive.ID(), sc, &vb365.OneDriveRestoreRequest{
+				Action: vb365.DocumentKeep, OfficeRegion: "Worldwide",
+				Credentials: &vb365.RestoreCredentials{UserName: "restore@contoso.onmicrosoft.com", UserPassword: "x"},
+			})
+			return err
+		})
+	}},
+	{"OneDrives.CopyTo (every scope)", func(e *env) error {
+		return e.eachOneDriveScope(func(sc vb365.OneDriveScope) error {
+			_, err := e.admin.OneDrives.CopyTo(e.ctx, e.odSession, e.drive.ID(), sc, &vb365.OneDriveCopyRequest{
+				OneDrive: vb365.OneDrive{ID: e.drive.ID(), Name: e.drive.Name, URL: e.drive.URL}, Folder: "Recovered",
+				Versions: vb365.VersionsAll, LastVersionAction: vb365.LastVersionMerge, ChangedItems: e.v == vb365.V8,
+			})
+			return err
+		})
+	}},
+	{"OneDrives.Save (every scope)", func(e *env) error {
+		return e.eachOneDriveScope(func(sc vb365.OneDriveScope) error {
+			_, err := e.admin.OneDrives.Save(e.ctx, e.odSession, e.drive.ID(), sc, io.Discard, nil)
+			return err
+		})
+	}},
+	{"OneDrives.Send (every scope)", func(e *env) error {
+		return e.eachOneDriveScope(func(sc vb365.OneDriveScope) error {
+			return e.admin.OneDrives.Send(e.ctx, e.odSession, e.drive.ID(), sc, &vb365.OneDriveSendRequest{
+				To: "alice@contoso.onmicrosoft.com", Subject: "Your files", SkipItemChecks: true,
+			})
+		})
+	}},
+	{"OneDrives.RestoreOneDrives", func(e *env) error {
+		_, err := e.admin.OneDrives.RestoreOneDrives(e.ctx, e.odSession, []string{e.drive.ID()}, &vb365.RestoreOneDrivesRequest{
+			SkipUnresolved: true, Credentials: &vb365.RestoreCredentials{UserName: "restore@contoso.onmicrosoft.com", UserPassword: "x"},
+		})
+		return err
+	}},
+	{"OneDrives.OperatorRestore (operator session)", func(e *env) error {
+		s, err := e.op.RestoreSessions.OperatorExplore(e.ctx, &vb365.OperatorExploreRequest{
+			DateTime: time.Now(), Type: vb365.SessionTypeOneDrive, Reason: "conformance",
+		})
+		if err != nil {
+			return err
+		}
+		d, err := e.op.OneDrives.GetDocument(e.ctx, s.ID, e.drive.ID(), e.docID)
+		if err != nil {
+			return err
+		}
+		if _, err := e.op.OneDrives.OperatorRestore(e.ctx, s.ID, e.drive.ID(), &vb365.OneDriveOperatorRestoreRequest{
+			Documents: []vb365.Document{*d}, Versions: vb365.VersionsAll, Reason: "conformance",
+		}); err != nil {
+			return err
+		}
+		return e.op.RestoreSessions.Stop(e.ctx, s.ID)
 	}},
 
 	// The fake's routes the SDK does not call yet, asked directly so that
@@ -862,6 +961,21 @@ func (e *env) scopeItems() vb365.Scope { return vb365.ScopeItems(e.itemIDs[:2]..
 func (e *env) scopeItem() vb365.Scope  { return vb365.ScopeItem(e.itemIDs[0]) }
 func (e *env) scopeFolder() vb365.Scope {
 	return vb365.ScopeFolder(e.mailbox.Folder("Inbox").ID())
+}
+
+// eachOneDriveScope calls act with every OneDrive scope, on the scenario's
+// document, folder and their versions.
+func (e *env) eachOneDriveScope(act func(vb365.OneDriveScope) error) error {
+	for _, sc := range []vb365.OneDriveScope{
+		vb365.OneDriveDocuments(e.doc), vb365.OneDriveDocument(e.docID), vb365.OneDriveDocumentVersion(e.docID, e.docVer),
+		vb365.OneDriveFolders(e.folder), vb365.OneDriveFolder(e.folderID), vb365.OneDriveFolderVersion(e.folderID, e.folderVer),
+		vb365.WholeOneDrive(),
+	} {
+		if err := act(sc); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *env) restoreIn(scope vb365.Scope) error {
