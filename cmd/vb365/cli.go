@@ -26,7 +26,7 @@ type runner struct {
 func (r *runner) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vb365",
-		Short:         "restore mail from Veeam Backup for Microsoft 365",
+		Short:         "restore mail and OneDrive documents from Veeam Backup for Microsoft 365",
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,

@@ -1,0 +1,326 @@
+package main
+
+// Tests of the OneDrive commands (issue 15), against the fake in-process.
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vb365-go/vb365/vb365test"
+)
+
+const aliceDriveName = "Alice Johnson"
+
+// exploreOneDrive opens a OneDrive restore session and sets VB365_SESSION
+// to it.
+func (c *cli) exploreOneDrive() string {
+	c.t.Helper()
+	args := []string{"sessions", "explore", "--type", "onedrive", "--reason", "ticket 4712"}
+	if c.env["VB365_USERNAME"] != "" {
+		args = args[:4] // administrators give no reason
+	}
+	id := strings.TrimSpace(c.ok(args...))
+	require.Regexp(c.t, uuidRE, id)
+	c.env["VB365_SESSION"] = id
+	return id
+}
+
+// aliceDrive is the fake's OneDrive of Alice Johnson.
+func aliceDrive(srv *vb365test.Server) *vb365test.OneDrive {
+	for _, d := range srv.Organization().OneDrives() {
+		if d.Name == aliceDriveName {
+			return d
+		}
+	}
+	panic("the fake has no OneDrive of " + aliceDriveName)
+}
+
+// driveItem is the item at path (names from the root) in Alice's OneDrive.
+func driveItem(t *testing.T, srv *vb365test.Server, path ...string) *vb365test.DriveItem {
+	t.Helper()
+	items := aliceDrive(srv).Items()
+	var it *vb365test.DriveItem
+	for _, name := range path {
+		it = nil
+		for _, x := range items {
+			if x.Name == name {
+				it = x
+			}
+		}
+		require.NotNil(t, it, "no %q in %v", name, path)
+		items = it.Items()
+	}
+	return it
+}
+
+func TestOneDriveBrowse(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v6", "v7", "v8"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			c := setup(t)
+			c.env["VB365_API_VERSION"] = version
+			c.exploreOneDrive()
+			drive := aliceDrive(c.srv)
+
+			// The OneDrives: a table, and JSON lines with the CLI's names.
+			table := c.ok("onedrive", "list")
+			assert.Regexp(t, `(?m)^NAME\s+URL\s+ID$`, table)
+			assert.Contains(t, table, drive.URL)
+			ods := jsonLines(t, c.ok("onedrive", "list", "--output", "json"))
+			require.Len(t, ods, 2)
+			assert.ElementsMatch(t, []string{"id", "name", "url"}, keys(ods[0]))
+			assert.Equal(t, map[string]any{"id": drive.ID(), "name": aliceDriveName, "url": drive.URL}, ods[0])
+
+			// One OneDrive, by its ID, name, URL or user's address.
+			for _, name := range []string{drive.ID(), "alice johnson", drive.URL + "/", "Alice@Contoso.onmicrosoft.com"} {
+				got := jsonLines(t, c.ok("onedrive", "get", "--onedrive", name, "--output", "json"))
+				require.Len(t, got, 1, name)
+				assert.Equal(t, drive.ID(), got[0]["id"], name)
+			}
+
+			// The root's documents, whole.
+			docs := jsonLines(t, c.ok("documents", "list", "--onedrive", aliceDriveName, "--output", "json"))
+			notes := driveItem(t, c.srv, "Notes.txt")
+			require.Len(t, docs, 1)
+			assert.ElementsMatch(t, []string{"id", "oneDriveId", "parentId", "name", "isFolder", "sizeBytes", "version", "versionId",
+				"createdBy", "creationTime", "modifiedBy", "modificationTime"}, keys(docs[0]))
+			assert.Equal(t, notes.ID(), docs[0]["id"])
+			assert.Equal(t, drive.ID(), docs[0]["oneDriveId"])
+			assert.Equal(t, "", docs[0]["parentId"])
+			assert.Equal(t, false, docs[0]["isFolder"])
+			assert.EqualValues(t, notes.SizeBytes, docs[0]["sizeBytes"])
+			assert.EqualValues(t, notes.Versions(), docs[0]["versionId"], "the current version")
+			assert.NotEmpty(t, docs[0]["creationTime"])
+
+			// With the folders, first, on every version (v6 has no
+			// includeFolders: the folders are listed apart).
+			all := jsonLines(t, c.ok("documents", "list", "--onedrive", aliceDriveName, "--include-folders", "--output", "json"))
+			var names []string
+			for _, d := range all {
+				names = append(names, d["name"].(string))
+			}
+			assert.Equal(t, []string{"Documents", "Pictures", "Notes.txt"}, names)
+			assert.Equal(t, true, all[0]["isFolder"])
+			if version == "v6" {
+				assert.Equal(t, 1, c.srv.Requests(vb365test.RouteOneDriveFolders))
+			} else {
+				assert.Equal(t, 0, c.srv.Requests(vb365test.RouteOneDriveFolders), "the server's includeFolders")
+			}
+			table = c.ok("documents", "list", "--onedrive", aliceDriveName, "--include-folders")
+			assert.Regexp(t, `(?m)^NAME\s+KIND\s+SIZE\s+MODIFIED\s+VERSION\s+ID$`, table)
+			assert.Regexp(t, `(?m)^Documents\s+folder\s+-\s`, table)
+			assert.Regexp(t, `(?m)^Notes\.txt\s+document\s+512 B\s`, table)
+			assert.Equal(t, 1, strings.Count(c.ok("documents", "list", "--onedrive", aliceDriveName, "--include-folders", "--max", "1", "--jq", ".name"), "\n"))
+
+			// A folder's documents, by --parent, and the walk down.
+			falcon := driveItem(t, c.srv, "Documents", "Project Falcon")
+			out := c.ok("documents", "list", "--onedrive", drive.ID(), "--parent", falcon.ID(), "--jq", ".name")
+			assert.Equal(t, "Falcon plan.docx\nRisk register.xlsx\n", out)
+			sub := jsonLines(t, c.ok("documents", "list", "--onedrive", drive.ID(), "--parent", falcon.ID(), "--output", "json"))
+			for _, d := range sub {
+				assert.Equal(t, falcon.ID(), d["parentId"])
+			}
+
+			// One document, and its versions.
+			plan := driveItem(t, c.srv, "Documents", "Project Falcon", "Falcon plan.docx")
+			got := c.ok("documents", "get", "--onedrive", aliceDriveName, "--document", plan.ID())
+			assert.Regexp(t, `(?m)^Name:\s+Falcon plan\.docx$`, got)
+			assert.Regexp(t, `(?m)^Version ID:\s+3$`, got)
+			assert.Regexp(t, `(?m)^Folder:\s+`+falcon.ID()+`$`, got, "the parent, from the document's link")
+			versions := jsonLines(t, c.ok("documents", "versions", "--onedrive", aliceDriveName, "--document", plan.ID(), "--output", "json"))
+			require.Len(t, versions, plan.Versions())
+			for i, v := range versions {
+				assert.EqualValues(t, i+1, v["versionId"])
+				assert.Equal(t, plan.ID(), v["id"])
+			}
+			assert.Equal(t, "Bob Smith", versions[1]["modifiedBy"])
+			table = c.ok("documents", "versions", "--onedrive", aliceDriveName, "--document", plan.ID())
+			assert.Regexp(t, `(?m)^VERSION\s+MODIFIED\s+MODIFIED BY\s+SIZE\s+VERSION ID$`, table)
+			assert.Regexp(t, `(?m)^2\.0\s+.*Bob Smith\s+40\.0 KiB\s+2$`, table)
+
+			// Tab-separated: no header, sizes in bytes, times in RFC 3339.
+			tsv := c.ok("documents", "list", "--onedrive", aliceDriveName, "--output", "tsv")
+			assert.Regexp(t, `^Notes\.txt\tdocument\t512\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t2\.0\t`+notes.ID()+"\n$", tsv)
+		})
+	}
+}
+
+func TestOneDriveNotFound(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	c.exploreOneDrive()
+	for _, name := range []string{"Nobody Here", "nobody@contoso.onmicrosoft.com", "https://contoso-my.sharepoint.com/personal/nobody"} {
+		r := c.run("documents", "list", "--onedrive", name)
+		assert.Equal(t, exitNotFound, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "no OneDrive with the ID, name, URL or address "+`"`+name+`"`)
+		assert.Contains(t, r.stderr, "vb365 onedrive list")
+		assert.Empty(t, r.stdout)
+	}
+	r := c.run("documents", "get", "--onedrive", aliceDriveName, "--document", "00000000-0000-0000-0000-000000000000")
+	assert.Equal(t, exitNotFound, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "404")
+
+	// In a session of mailboxes, the OneDrive commands find none.
+	c.explore()
+	r = c.run("onedrive", "list")
+	assert.Equal(t, exitNotFound, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "no OneDrive data")
+}
+
+func TestOneDriveNameSharedByTwo(t *testing.T) {
+	t.Parallel()
+	org := vb365test.NewOrganization("Twins")
+	org.AddMailbox("John Smith", "john@twins.example")
+	a := org.AddOneDrive("John Smith", "https://twins-my.sharepoint.com/personal/john_twins_example")
+	b := org.AddOneDrive("John Smith", "https://twins-my.sharepoint.com/personal/john_twins_example1")
+	a.AddDocument("a.txt", 1)
+	c := setup(t, vb365test.WithOrganization(org))
+	c.exploreOneDrive()
+	r := c.run("documents", "list", "--onedrive", "john smith")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "names 2 OneDrives ("+a.ID()+", "+b.ID()+"): give its ID")
+	assert.Contains(t, c.ok("documents", "list", "--onedrive", a.ID()), "a.txt")
+	assert.Contains(t, c.ok("documents", "list", "--onedrive", "john@twins.example"), "a.txt", "the address is the URL's, not its neighbour's")
+}
+
+// Bad IDs, flags that do not go together and --overwrite without an answer
+// are refused before any login: nothing reaches the server.
+func TestOneDriveUsageErrorsBeforeLogin(t *testing.T) {
+	t.Parallel()
+	out := func(t *testing.T) string { return t.TempDir() + "/x.zip" }
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"onedrive", "get"}, "--onedrive is required"},
+		{[]string{"onedrive", "get", "--onedrive", " "}, "--onedrive is required"},
+		{[]string{"onedrive", "get", "--onedrive", "Alice\x1b[2J"}, "control characters"},
+		{[]string{"documents", "list"}, "--onedrive is required"},
+		{[]string{"documents", "list", "--onedrive", aliceDriveName, "--parent", "a/../b"}, `--parent "a/../b"`},
+		{[]string{"documents", "list", "--onedrive", aliceDriveName, "--page-size", "20000"}, "--page-size"},
+		{[]string{"documents", "get", "--onedrive", aliceDriveName}, "--document is required"},
+		{[]string{"documents", "get", "--onedrive", aliceDriveName, "--document", "a\x01b"}, "control characters"},
+		{[]string{"documents", "get", "--onedrive", aliceDriveName, "--document", "d", "--version", "0"}, "--version must be a VERSION ID"},
+		{[]string{"documents", "versions", "--onedrive", aliceDriveName, "--document", "../x"}, `--document "../x"`},
+		{[]string{"documents", "versions", "--document", "d"}, "--onedrive is required"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName}, "give the documents to restore"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", ""}, "--document must not be empty"},
+		{[]string{"restore", "documents", "--document", "d"}, "--onedrive is required"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", "a", "--document", "b", "--version", "2"}, "exactly one --document"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", "a", "--version", "-1"}, "greater than 0"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", "a", "--version", "2", "--all-versions"}, "not both"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", "a", "--overwrite"}, "give --yes"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--documents-from", "/no/such/file"}, "--documents-from"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", "a", "--overwrite", "--yes", "--version", "x"}, "--version"},
+		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--out", "OUT"}, "exactly one of --document"},
+		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--document", "a", "--whole-onedrive", "--out", "OUT"}, "exactly one of --document"},
+		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--folder", "f/../g", "--out", "OUT"}, `--folder "f/../g"`},
+		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--whole-onedrive", "--version", "2", "--out", "OUT"}, "exactly one --document"},
+		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--document", "a"}, "--out FILE is required"},
+		{[]string{"save", "documents", "--document", "a", "--out", "OUT"}, "--onedrive is required"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			args := append([]string(nil), tc.args...)
+			for i, a := range args {
+				if a == "OUT" {
+					args[i] = out(t)
+				}
+			}
+			// --demo opens a restore session before a command that needs
+			// one: not before a usage error.
+			c := setup(t).admin()
+			r := c.run(append([]string{"--demo"}, args...)...)
+			assert.Equal(t, exitUsage, r.code, r.stderr)
+			assert.NotContains(t, r.stderr, "demo:", "no session was opened")
+
+			c = setup(t)
+			c.env["VB365_SESSION"] = "00000000-0000-0000-0000-000000000000"
+			r = c.run(args...)
+			assert.Equal(t, exitUsage, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tc.want)
+			assert.Contains(t, r.stderr, "vb365 help "+tc.args[0]+" "+tc.args[1])
+			assert.Empty(t, r.stdout)
+			assert.Equal(t, 0, c.srv.TokenRequests(), "a usage error sends nothing")
+		})
+	}
+}
+
+func TestOneDriveHelpCompletionDidYouMean(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	help := c.ok("help")
+	for _, want := range []string{"onedrive list", "onedrive get", "documents list", "documents get", "documents versions",
+		"restore documents", "save documents", "--documents-from -", "--overwrite"} {
+		assert.Contains(t, help, want)
+	}
+	// Each command's help shows its flags, with an example of them.
+	for cmd, flags := range map[string][]string{
+		"onedrive list":      {"--max"},
+		"onedrive get":       {"--onedrive"},
+		"documents list":     {"--onedrive", "--parent", "--include-folders", "--page-size"},
+		"documents get":      {"--onedrive", "--document", "--version"},
+		"documents versions": {"--onedrive", "--document"},
+		"restore documents":  {"--onedrive", "--document", "--documents-from", "--version", "--all-versions", "--overwrite", "--yes", "--reason", "--wait", "--dry-run"},
+		"save documents":     {"--onedrive", "--document", "--documents-from", "--folder", "--whole-onedrive", "--version", "--zip", "--out", "--force", "--dry-run"},
+	} {
+		out := c.ok(append(strings.Fields(cmd), "--help")...)
+		assert.Equal(t, out, c.ok(append([]string{"help"}, strings.Fields(cmd)...)...))
+		usage, examples, _ := strings.Cut(out, "\nFlags:\n")
+		for _, f := range flags {
+			assert.Contains(t, examples, f, "%s: the flag list has %s", cmd, f)
+			if f == "--yes" || f == "--max" || f == "--page-size" || f == "--force" {
+				continue // shared by the commands of their kind, told in 'vb365 help'
+			}
+			assert.Regexp(t, `(?m)^  vb365 `+cmd+` .*`+f+`\b`, usage+examples, "%s: an example with %s", cmd, f)
+		}
+	}
+
+	out := c.ok("__complete", "documents", "")
+	for _, sub := range []string{"list", "get", "versions"} {
+		assert.Contains(t, out, sub)
+	}
+	assert.Contains(t, c.ok("__complete", "restore", ""), "documents")
+	assert.Contains(t, c.ok("__complete", "save", ""), "documents")
+	assert.Contains(t, c.ok("__complete", "restore", "documents", "--ov"), "--overwrite")
+	assert.Contains(t, c.ok("__complete", "save", "documents", "--wh"), "--whole-onedrive")
+	assert.Contains(t, c.ok("__complete", "sessions", "explore", "--ty"), "--type")
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"onedrives", "list"}, "did you mean 'vb365 onedrive'?"},
+		{[]string{"documents", "lst"}, "did you mean 'vb365 documents list'?"},
+		{[]string{"documents", "version"}, "did you mean 'vb365 documents versions'?"},
+		{[]string{"restore", "document"}, "did you mean 'vb365 restore documents'?"},
+		{[]string{"restore", "documents", "--overwirte"}, "did you mean --overwrite?"},
+		{[]string{"documents", "list", "--onedirve", "x"}, "did you mean --onedrive?"},
+		{[]string{"save", "documents", "--whole-onedrve"}, "did you mean --whole-onedrive?"},
+	} {
+		r := c.run(tc.args...)
+		assert.Equal(t, exitUsage, r.code, tc.args)
+		assert.Contains(t, r.stderr, tc.want, tc.args)
+	}
+	r := c.run("sessions", "explore", "--type", "sharepoint")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--type must be exchange or onedrive")
+	assert.Equal(t, 0, c.srv.TokenRequests())
+}
+
+func TestOneDriveDemo(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	c.env["VB365_URL"] = "http://127.0.0.1:1" // ignored by --demo
+	r := c.run("--demo", "documents", "list", "--onedrive", aliceDriveName, "--include-folders")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Notes.txt")
+	assert.Contains(t, r.stderr, "restore session")
+	out := c.ok("--demo", "onedrive", "list", "--jq", ".name")
+	assert.Equal(t, "Alice Johnson\nBob Smith\n", out)
+	assert.Equal(t, 0, c.srv.TokenRequests(), "the demo never used the configured server")
+}
