@@ -41,7 +41,7 @@ func clampRate(rate float64) float64 {
 //   - the connection dropped before acting
 //   - the connection dropped after acting
 //   - a delay of 50 to 500 ms, then the normal answer
-//   - on RouteExportToPst and RouteSave, also the body cut off after 0 to
+//   - on RouteExportToPst, RouteSave and RouteOneDriveSave, also the body cut off after 0 to
 //     64 KiB (FaultDropAfterBytes)
 //
 // Chaos never hangs. The counters (Restores, Actions, LoginCount) say what
@@ -89,7 +89,7 @@ func chaosPick(rate float64, seed int64, r Route, n uint64) (Fault, bool) {
 	}
 	x = mix64(x)
 	kinds := uint64(8)
-	download := r == RouteExportToPst || r == RouteSave
+	download := r == RouteExportToPst || r == RouteSave || r == RouteOneDriveSave
 	if download {
 		kinds++
 	}

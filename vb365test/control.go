@@ -80,7 +80,7 @@ func init() {
 		{"GET", "sessions", "the restore sessions", (*Server).ctlSessions},
 		{"POST", "sessions/{id}/expire", "stop a restore session as the server does when it is idle", (*Server).ctlExpireSession},
 		{"GET", "restores", "the operatorRestores executed", (*Server).ctlRestores},
-		{"GET", "actions", "the administrator actions executed (restore, restoreTo, exportToPst, save, sends)", (*Server).ctlActions},
+		{"GET", "actions", "the administrator actions executed (restore, restoreTo, exportToPst, save, sends; OneDrive restore, copyTo, save, send)", (*Server).ctlActions},
 	}
 }
 
@@ -234,13 +234,13 @@ func (s *Server) ctlCounters(w http.ResponseWriter, _ *http.Request, _ string) {
 	c.ActiveAccessTokens = s.ActiveAccessTokens()
 	s.mu.Lock()
 	c.Restores["operatorRestore"] = len(s.restores)
-	for _, k := range []string{ActionRestore, ActionRestoreTo} {
+	for _, k := range []string{ActionRestore, ActionRestoreTo, ActionCopyTo} {
 		c.Restores[k] = 0
 	}
 	for _, k := range []string{ActionExportToPst, ActionSave} {
 		c.Exports[k] = 0
 	}
-	for _, k := range []string{ActionSendToDefaultAddress, ActionSendToDifferentAddress} {
+	for _, k := range []string{ActionSendToDefaultAddress, ActionSendToDifferentAddress, ActionSend} {
 		c.Sends[k] = 0
 	}
 	for _, a := range s.actions {
@@ -586,6 +586,10 @@ type restoreJSON struct {
 	ChangedItems         bool      `json:"changedItems"`
 	DeletedItems         bool      `json:"deletedItems"`
 	MarkRestoredAsUnread bool      `json:"markRestoredAsUnread"`
+	OneDriveID           string    `json:"oneDriveId,omitempty"`
+	DocumentIDs          []string  `json:"documentIds,omitempty"`
+	DocumentVersions     []string  `json:"documentVersions,omitempty"`
+	DocumentAction       string    `json:"documentAction,omitempty"`
 	APIVersion           string    `json:"apiVersion"`
 	Time                 time.Time `json:"time"`
 }
@@ -596,6 +600,7 @@ func (s *Server) ctlRestores(w http.ResponseWriter, _ *http.Request, _ string) {
 		out = append(out, restoreJSON{
 			SessionID: r.SessionID, MailboxID: r.MailboxID, ItemIDs: r.ItemIDs, Folder: r.Folder, Reason: r.Reason,
 			ChangedItems: r.ChangedItems, DeletedItems: r.DeletedItems, MarkRestoredAsUnread: r.MarkRestoredAsUnread,
+			OneDriveID: r.OneDriveID, DocumentIDs: r.DocumentIDs, DocumentVersions: r.DocumentVersions, DocumentAction: r.DocumentAction,
 			APIVersion: r.APIVersion, Time: r.Time,
 		})
 	}
@@ -603,24 +608,30 @@ func (s *Server) ctlRestores(w http.ResponseWriter, _ *http.Request, _ string) {
 }
 
 type actionJSON struct {
-	Kind          string    `json:"kind"`
-	Scope         string    `json:"scope"`
-	SessionID     string    `json:"sessionId"`
-	MailboxID     string    `json:"mailboxId,omitempty"`
-	MailboxIDs    []string  `json:"mailboxIds,omitempty"`
-	FolderID      string    `json:"folderId,omitempty"`
-	ItemIDs       []string  `json:"itemIds,omitempty"`
-	Items         int       `json:"items"`
-	TargetMailbox string    `json:"targetMailbox,omitempty"`
-	TargetFolder  string    `json:"targetFolder,omitempty"`
-	To            string    `json:"to,omitempty"`
-	Size          int64     `json:"size,omitempty"`
-	RangeStart    int64     `json:"rangeStart,omitempty"`
-	RangeEnd      int64     `json:"rangeEnd,omitempty"`
-	FileName      string    `json:"fileName,omitempty"`
-	SecretFields  []string  `json:"secretFields,omitempty"`
-	APIVersion    string    `json:"apiVersion"`
-	Time          time.Time `json:"time"`
+	Kind           string    `json:"kind"`
+	Scope          string    `json:"scope"`
+	SessionID      string    `json:"sessionId"`
+	MailboxID      string    `json:"mailboxId,omitempty"`
+	MailboxIDs     []string  `json:"mailboxIds,omitempty"`
+	FolderID       string    `json:"folderId,omitempty"`
+	ItemIDs        []string  `json:"itemIds,omitempty"`
+	OneDriveID     string    `json:"oneDriveId,omitempty"`
+	OneDriveIDs    []string  `json:"oneDriveIds,omitempty"`
+	DocumentIDs    []string  `json:"documentIds,omitempty"`
+	FolderIDs      []string  `json:"folderIds,omitempty"`
+	VersionID      int       `json:"versionId,omitempty"`
+	Items          int       `json:"items"`
+	TargetMailbox  string    `json:"targetMailbox,omitempty"`
+	TargetFolder   string    `json:"targetFolder,omitempty"`
+	TargetOneDrive string    `json:"targetOneDrive,omitempty"`
+	To             string    `json:"to,omitempty"`
+	Size           int64     `json:"size,omitempty"`
+	RangeStart     int64     `json:"rangeStart,omitempty"`
+	RangeEnd       int64     `json:"rangeEnd,omitempty"`
+	FileName       string    `json:"fileName,omitempty"`
+	SecretFields   []string  `json:"secretFields,omitempty"`
+	APIVersion     string    `json:"apiVersion"`
+	Time           time.Time `json:"time"`
 }
 
 func (s *Server) ctlActions(w http.ResponseWriter, _ *http.Request, _ string) {
@@ -628,8 +639,9 @@ func (s *Server) ctlActions(w http.ResponseWriter, _ *http.Request, _ string) {
 	for _, a := range s.Actions() {
 		out = append(out, actionJSON{
 			Kind: a.Kind, Scope: a.Scope, SessionID: a.SessionID, MailboxID: a.MailboxID, MailboxIDs: a.MailboxIDs,
-			FolderID: a.FolderID, ItemIDs: a.ItemIDs, Items: a.Items, TargetMailbox: a.TargetMailbox,
-			TargetFolder: a.TargetFolder, To: a.To, Size: a.Size, RangeStart: a.RangeStart, RangeEnd: a.RangeEnd,
+			FolderID: a.FolderID, ItemIDs: a.ItemIDs, OneDriveID: a.OneDriveID, OneDriveIDs: a.OneDriveIDs,
+			DocumentIDs: a.DocumentIDs, FolderIDs: a.FolderIDs, VersionID: a.VersionID, Items: a.Items,
+			TargetMailbox: a.TargetMailbox, TargetFolder: a.TargetFolder, TargetOneDrive: a.TargetOneDrive, To: a.To, Size: a.Size, RangeStart: a.RangeStart, RangeEnd: a.RangeEnd,
 			FileName: a.FileName, SecretFields: a.SecretFields, APIVersion: a.APIVersion, Time: a.Time,
 		})
 	}

@@ -40,8 +40,8 @@ const (
 	// included) and the first Bytes bytes of its body through, then closes
 	// the TCP connection: the client sees a body that breaks off, as when a
 	// large download is interrupted. An answer whose body has Bytes bytes
-	// or fewer is delivered whole. Use it on RouteExportToPst or RouteSave
-	// to test resuming with Range.
+	// or fewer is delivered whole. Use it on RouteExportToPst, RouteSave or
+	// RouteOneDriveSave to test resuming with Range.
 	FaultDropAfterBytes
 	// FaultHang reads the request and never answers nor acts: the
 	// connection stays open until the client gives up (its context ends,

@@ -618,8 +618,8 @@ type restoreDetailJSON struct {
 	ItemType                 string   `json:"itemType"`
 	Status                   string   `json:"status"`
 	Warnings                 []string `json:"warnings"`
-	MailboxEmail             string   `json:"mailboxEmail"`
-	CreatedMailboxItemsCount int64    `json:"createdMailboxItemsCount"`
+	MailboxEmail             string   `json:"mailboxEmail,omitempty"`
+	CreatedMailboxItemsCount *int64   `json:"createdMailboxItemsCount,omitempty"`
 }
 
 func (s *Server) handleStatistics(w http.ResponseWriter, _ *http.Request, c call) {
@@ -636,10 +636,15 @@ func (s *Server) handleStatistics(w http.ResponseWriter, _ *http.Request, c call
 		}
 		st.TotalItemsCount += e.items
 		st.RestoredItemsCount += e.items
-		st.Items = append(st.Items, restoreDetailJSON{
+		n := e.items
+		d := restoreDetailJSON{
 			ID: e.id, Type: "Item", Title: e.title, Name: e.itemName, ItemType: "ExchangeMailbox",
-			Status: e.status, Warnings: []string{}, MailboxEmail: e.source, CreatedMailboxItemsCount: e.items,
-		})
+			Status: e.status, Warnings: []string{}, MailboxEmail: e.source, CreatedMailboxItemsCount: &n,
+		}
+		if e.oneDrive { // RESTItemRestoreDetails of a OneDriveItem: no mailbox fields
+			d.ItemType, d.MailboxEmail, d.CreatedMailboxItemsCount = "OneDriveItem", "", nil
+		}
+		st.Items = append(st.Items, d)
 	}
 	writeJSON(w, http.StatusOK, st)
 }

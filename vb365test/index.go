@@ -83,4 +83,5 @@ type event struct {
 	order                                                               int
 	size                                                                int64
 	items                                                               int64 // items restored (Restore events)
+	oneDrive                                                            bool  // an event of OneDrive data (Statistics' itemType)
 }

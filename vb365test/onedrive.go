@@ -188,24 +188,70 @@ func buildOneDriveIndex(x *orgIndex, org *Organization) {
 }
 
 // matchOneDrive routes .../Organization/OneDrives...; p and lc are the
-// path's segments after the version, as given and in lower case.
+// path's segments after the version, as given and in lower case. Literal
+// segments (restore, search, operatorRestore, Versions...) win over IDs,
+// as in the real server's routing.
 func matchOneDrive(p, lc []string, set func(Route, string, ...string) (call, bool)) (call, bool) {
 	sid := p[1]
+	// act routes an action segment of scope; the OneDrive actions are
+	// restore, copyTo, save and send on every scope but the bulk one.
+	act := func(scope, seg string, params ...string) (call, bool) {
+		a, ok := driveActionRoutes[seg]
+		if !ok || (scope == ScopeOneDrives && a.kind != ActionRestore) {
+			return call{}, false
+		}
+		c, _ := set(a.route, http.MethodPost, params...)
+		c.kind, c.scope = a.kind, scope
+		return c, true
+	}
+	n := len(p)
+	docs := n >= 6 && lc[5] == "documents"
+	folders := n >= 6 && lc[5] == "folders"
 	switch {
-	case len(p) == 4:
+	case n == 4:
 		return set(RouteOneDrives, http.MethodGet, sid)
-	case len(p) == 5:
+	case n == 5 && lc[4] == "restore":
+		return act(ScopeOneDrives, lc[4], sid)
+	case n == 5 && lc[4] == "search":
+		return set(RouteOneDrivesSearch, http.MethodPost, sid)
+	case n == 5:
 		return set(RouteOneDrive, http.MethodGet, sid, p[4])
-	case len(p) == 6 && lc[5] == "documents":
+	case n == 6 && docs:
 		return set(RouteOneDriveDocuments, http.MethodGet, sid, p[4])
-	case len(p) == 6 && lc[5] == "folders":
+	case n == 6 && folders:
 		return set(RouteOneDriveFolders, http.MethodGet, sid, p[4])
-	case len(p) == 7 && lc[5] == "documents":
+	case n == 6 && lc[5] == "search":
+		return set(RouteOneDriveSearch, http.MethodPost, sid, p[4])
+	case n == 6:
+		return act(ScopeOneDrive, lc[5], sid, p[4])
+	case n == 7 && docs && lc[6] == "operatorrestore":
+		return set(RouteOneDriveOperatorRestore, http.MethodPost, sid, p[4])
+	case n == 7 && docs && driveActionRoutes[lc[6]].kind != "":
+		return act(ScopeDocuments, lc[6], sid, p[4])
+	case n == 7 && docs:
 		return set(RouteOneDriveDocument, http.MethodGet, sid, p[4], p[6])
-	case len(p) == 7 && lc[5] == "folders":
+	case n == 7 && folders && driveActionRoutes[lc[6]].kind != "":
+		return act(ScopeFolders, lc[6], sid, p[4])
+	case n == 7 && folders:
 		return set(RouteOneDriveFolder, http.MethodGet, sid, p[4], p[6])
-	case len(p) == 8 && lc[5] == "documents" && lc[7] == "versions":
+	case n == 8 && docs && lc[7] == "versions":
 		return set(RouteOneDriveDocumentVersions, http.MethodGet, sid, p[4], p[6])
+	case n == 8 && docs:
+		return act(ScopeDocument, lc[7], sid, p[4], p[6])
+	case n == 8 && folders && lc[7] == "versions":
+		return set(RouteOneDriveFolderVersions, http.MethodGet, sid, p[4], p[6])
+	case n == 8 && folders && lc[7] == "search":
+		return set(RouteOneDriveFolderSearch, http.MethodPost, sid, p[4], p[6])
+	case n == 8 && folders:
+		return act(ScopeFolder, lc[7], sid, p[4], p[6])
+	case n == 9 && docs && lc[7] == "versions":
+		return set(RouteOneDriveDocumentVersion, http.MethodGet, sid, p[4], p[6], p[8])
+	case n == 9 && folders && lc[7] == "versions":
+		return set(RouteOneDriveFolderVersion, http.MethodGet, sid, p[4], p[6], p[8])
+	case n == 10 && docs && lc[7] == "versions":
+		return act(ScopeDocumentVersion, lc[9], sid, p[4], p[6], p[8])
+	case n == 10 && folders && lc[7] == "versions":
+		return act(ScopeFolderVersion, lc[9], sid, p[4], p[6], p[8])
 	}
 	return call{}, false
 }

@@ -199,7 +199,10 @@ func Routes() []Route {
 		RouteOrganizations, RouteOrganization, RouteLoggedInUser, RouteOperatorInfo, RouteEffectiveScope,
 		RouteRestorePoints, RouteLoggedInUserRestorePoints,
 		RouteOneDrives, RouteOneDrive, RouteOneDriveDocuments, RouteOneDriveDocument, RouteOneDriveDocumentVersions,
-		RouteOneDriveFolders, RouteOneDriveFolder}
+		RouteOneDriveFolders, RouteOneDriveFolder,
+		RouteOneDriveDocumentVersion, RouteOneDriveFolderVersions, RouteOneDriveFolderVersion,
+		RouteOneDriveOperatorRestore, RouteOneDriveRestore, RouteOneDriveCopyTo, RouteOneDriveSave, RouteOneDriveSend,
+		RouteOneDrivesSearch, RouteOneDriveSearch, RouteOneDriveFolderSearch}
 }
 
 // Action kinds (Action.Kind), named after the endpoints.
@@ -216,7 +219,7 @@ const (
 const (
 	ScopeItems     = "items"     // .../items/<action>, IDs in the body
 	ScopeItem      = "item"      // .../items/{itemId}/<action>
-	ScopeFolder    = "folder"    // .../folders/{folderId}/<action>
+	ScopeFolder    = "folder"    // .../folders/{folderId}/<action> (mailbox or OneDrive folder)
 	ScopeMailbox   = "mailbox"   // .../mailboxes/{mailboxId}/<action>
 	ScopeMailboxes = "mailboxes" // .../organization/mailboxes/restore (bulk)
 )
@@ -516,5 +519,15 @@ func (s *Server) dispatch(w http.ResponseWriter, req *http.Request, c call) {
 		s.handleDriveItem(w, req, c)
 	case RouteOneDriveDocumentVersions:
 		s.handleDocumentVersions(w, req, c)
+	case RouteOneDriveDocumentVersion, RouteOneDriveFolderVersion:
+		s.handleDriveItemVersion(w, req, c)
+	case RouteOneDriveFolderVersions:
+		s.handleFolderVersions(w, req, c)
+	case RouteOneDriveOperatorRestore:
+		s.handleOneDriveOperatorRestore(w, req, c, tok)
+	case RouteOneDriveRestore, RouteOneDriveCopyTo, RouteOneDriveSave, RouteOneDriveSend:
+		s.handleOneDriveAction(w, req, c, tok)
+	case RouteOneDrivesSearch, RouteOneDriveSearch, RouteOneDriveFolderSearch:
+		s.handleOneDriveSearch(w, req, c)
 	}
 }

@@ -12,11 +12,13 @@ import (
 
 // searchSet is a stored search result (setId).
 type searchSet struct {
-	sessionID string
-	route     Route
-	mailboxID string
-	folderID  string
-	items     []*Item
+	sessionID  string
+	route      Route
+	mailboxID  string
+	oneDriveID string
+	folderID   string
+	items      []*Item
+	driveItems []*DriveItem // OneDrive searches (onedrive_actions.go)
 }
 
 type searchOptions struct {
@@ -154,7 +156,11 @@ var searchFields = map[string]string{
 }
 
 // parseSearchQuery parses the query subset documented on Server.
-func parseSearchQuery(q string) ([]searchTerm, error) {
+func parseSearchQuery(q string) ([]searchTerm, error) { return parseQuery(q, searchFields) }
+
+// parseQuery parses a query whose criteria are the keys of fields (each
+// mapped to the criterion it names).
+func parseQuery(q string, fields map[string]string) ([]searchTerm, error) {
 	var terms []searchTerm
 	rs := []rune(q)
 	i := 0
@@ -181,7 +187,7 @@ func parseSearchQuery(q string) ([]searchTerm, error) {
 				i, quoted = j+1, true
 				continue
 			case rs[i] == ':' && field == "" && !quoted && b.Len() > 0:
-				if f, ok := searchFields[strings.ToLower(b.String())]; ok {
+				if f, ok := fields[strings.ToLower(b.String())]; ok {
 					field = f
 					b.Reset()
 					i++
@@ -200,7 +206,7 @@ func parseSearchQuery(q string) ([]searchTerm, error) {
 		}
 		t := searchTerm{field: field, value: strings.ToLower(v)}
 		switch field {
-		case "received", "sent":
+		case "received", "sent", "created", "modified":
 			if err := t.parseTime(v); err != nil {
 				return nil, err
 			}

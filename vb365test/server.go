@@ -516,20 +516,37 @@ func (s *Server) ConnectionsOpened() int { return int(s.conns.Load()) }
 // PeakConnections reports the most TCP connections that were open at once.
 func (s *Server) PeakConnections() int { return int(s.peak.Load()) }
 
-// Restore is one operatorRestore the server executed.
+// Restore is one operatorRestore the server executed: of mailbox items
+// (RouteOperatorRestore) or of OneDrive documents
+// (RouteOneDriveOperatorRestore). The fields of the other workload are
+// empty.
 type Restore struct {
 	// SessionID is the explore (restore) session the request was made in.
 	SessionID string
-	// MailboxID is the mailbox the items belong to.
+	// MailboxID is the mailbox the items belong to ("" for OneDrive).
 	MailboxID string
-	// ItemIDs are the restored item IDs, in request order.
+	// ItemIDs are the restored mailbox item IDs, in request order.
 	ItemIDs []string
-	// Folder is the target folder ("" = original location).
+	// Folder is the target folder of mailbox items ("" = original
+	// location; OneDrive documents always go back to it).
 	Folder string
 	// Reason is the free-text reason.
 	Reason string
-	// ChangedItems, DeletedItems and MarkRestoredAsUnread echo the options.
+	// ChangedItems, DeletedItems and MarkRestoredAsUnread echo the
+	// mailbox options.
 	ChangedItems, DeletedItems, MarkRestoredAsUnread bool
+
+	// OneDriveID is the OneDrive the documents belong to ("" for mailboxes).
+	OneDriveID string
+	// DocumentIDs are the restored documents (documentsRestoreConfigs'
+	// document.id, as the seed spells them), in request order.
+	DocumentIDs []string
+	// DocumentVersions are the configs' documentVersion, in the same
+	// order: "All", "Last" or "" for null.
+	DocumentVersions []string
+	// DocumentAction is documentAction: "Overwrite" or "Keep".
+	DocumentAction string
+
 	// APIVersion is the path version used: "v6", "v7" or "v8".
 	APIVersion string
 	// Time is the server-clock time of the restore.
@@ -544,6 +561,8 @@ func (s *Server) Restores() []Restore {
 	out := make([]Restore, len(s.restores))
 	for i, r := range s.restores {
 		r.ItemIDs = append([]string(nil), r.ItemIDs...)
+		r.DocumentIDs = append([]string(nil), r.DocumentIDs...)
+		r.DocumentVersions = append([]string(nil), r.DocumentVersions...)
 		out[i] = r
 	}
 	return out
@@ -620,51 +639,98 @@ func (s *Server) SetExportSize(n int64) {
 // ExportSize reports the current export size.
 func (s *Server) ExportSize() int64 { return s.exportSize.Load() }
 
-// Action is one administrator action (restore, restoreTo, exportToPst,
-// save, sendToDefaultAddress, sendToDifferentAddress) the server executed.
+// Action is one administrator action the server executed: on mailboxes
+// restore, restoreTo, exportToPst, save, sendToDefaultAddress or
+// sendToDifferentAddress; on OneDrives restore, copyTo, save or send.
 // Secrets sent with it (passwords, certificates) are never recorded.
 type Action struct {
 	// Kind is one of the Action* constants: "restore", "restoreTo",
-	// "exportToPst", "save", "sendToDefaultAddress" or
-	// "sendToDifferentAddress".
+	// "exportToPst", "save", "sendToDefaultAddress",
+	// "sendToDifferentAddress", "copyTo" or "send".
 	Kind string
 	// Scope is one of the Scope* constants: "items", "item", "folder",
-	// "mailbox" or "mailboxes" (the bulk restore).
+	// "mailbox" or "mailboxes" (the bulk restore) for mailboxes; "oneDrive",
+	// "oneDrives" (the bulk restore), "documents", "document",
+	// "documentVersion", "folders", "folder" or "folderVersion" for
+	// OneDrives (OneDriveID is set).
 	Scope string
 	// SessionID is the restore session the request was made in.
 	SessionID string
-	// MailboxID is the mailbox acted on ("" for the bulk restore).
+	// MailboxID is the mailbox acted on ("" for the bulk restore and for
+	// OneDrive).
 	MailboxID string
 	// MailboxIDs are the mailboxes of a bulk restore, in request order.
 	MailboxIDs []string
-	// FolderID is the folder of the "folder" scope.
+	// FolderID is the folder of the "folder" and "folderVersion" scopes
+	// (a mailbox folder or a OneDrive folder).
 	FolderID string
-	// ItemIDs are the items of the "items" (request order) and "item" scopes.
+	// ItemIDs are the mailbox items of the "items" (request order) and
+	// "item" scopes.
 	ItemIDs []string
 	// Items is how many items the action covered (a folder's items with
-	// its subfolders', a mailbox's, ...).
+	// its subfolders', a mailbox's, ...; for OneDrive the documents, a
+	// folder's with its subfolders').
 	Items int
+
+	// OneDriveID is the OneDrive acted on ("" for mailboxes and for the
+	// bulk restore).
+	OneDriveID string
+	// OneDriveIDs are the OneDrives of a bulk OneDrive restore, in request
+	// order.
+	OneDriveIDs []string
+	// DocumentIDs are the documents of the "documents" (request order),
+	// "document" and "documentVersion" scopes.
+	DocumentIDs []string
+	// FolderIDs are the OneDrive folders of the "folders" scope, in
+	// request order.
+	FolderIDs []string
+	// VersionID is the version of the "documentVersion" and
+	// "folderVersion" scopes (1 is the oldest), else 0.
+	VersionID int
+	// DocumentAction echoes a OneDrive restore's documentAction
+	// ("Overwrite", "Keep"; "" for null).
+	DocumentAction string
+	// DocumentVersion and DocumentLastVersionAction echo copyTo's
+	// documentVersion ("All", "Last") and documentLastVersionAction
+	// ("Overwrite", "Merge"); "" for null.
+	DocumentVersion, DocumentLastVersionAction string
+	// TargetOneDrive is copyTo's target onedrive: its id, or its url when
+	// it has no id.
+	TargetOneDrive string
+	// RestorePermissions and SendSharedLinksNotification echo copyTo's
+	// options (OneDrive and folder scopes); null is false.
+	RestorePermissions, SendSharedLinksNotification bool
+	// AsZip echoes a single document's save option asZip; null is false.
+	AsZip bool
+	// SkipItemChecks echoes a OneDrive send's skipItemChecks.
+	SkipItemChecks bool
 
 	// TargetMailbox, TargetFolder, CASServer, OfficeRegion and
 	// OfficeOrganizationName echo restoreTo's mailbox, folder, casServer,
-	// officeRegion and officeOrganizationName.
+	// officeRegion and officeOrganizationName; for OneDrive TargetFolder
+	// is copyTo's folder, and OfficeRegion and OfficeOrganizationName a
+	// restore's or copyTo's officeRegion and organizationName.
 	TargetMailbox, TargetFolder, CASServer, OfficeRegion, OfficeOrganizationName string
-	// The restore options (restoreTo and the bulk restore); null is false.
+	// The restore options (restoreTo, the bulk restores, copyTo's
+	// changedItems and deletedItems); null is false.
 	ChangedItems, DeletedItems, MarkRestoredAsUnread, SkipUnresolved bool
 	ExcludeDrafts, ExcludeDeletedItems, ExcludeInPlaceHoldItems      bool
 	ExcludeLitigationHoldItems                                       bool
 
-	// UserName is the userName (office365UserName for the bulk restore)
-	// sent with a restore; ApplicationID and ImpersonationAccountName echo
-	// those fields. They are not secrets.
-	UserName, ApplicationID, ImpersonationAccountName string
+	// UserName is the userName (office365UserName for the bulk mailbox
+	// restore, officeUsername for the bulk OneDrive restore) sent with a
+	// restore; ApplicationID and ImpersonationAccountName echo those
+	// fields, OnPremisesUserName the bulk OneDrive restore's
+	// onpremisesUsername. They are not secrets.
+	UserName, ApplicationID, ImpersonationAccountName, OnPremisesUserName string
 	// UserCode is the device code sent with a restore (see
 	// RouteDeviceCode); the server checked that the session issued it.
 	UserCode string
 	// SecretFields names the secret fields that were sent non-empty
 	// (userPassword, applicationCertificate, applicationCertificatePassword,
-	// office365UserPassword, onPremisesUserPassword), in that order.
-	// Their values are never kept.
+	// office365UserPassword, onPremisesUserPassword; for the bulk OneDrive
+	// restore officeUserpassword and onpremisesUserpassword), in that
+	// order. Their values are never kept.
 	SecretFields []string
 
 	// ContentKeyword echoes exportToPst's contentKeyword (folder, mailbox).
@@ -710,6 +776,9 @@ func (s *Server) Actions() []Action {
 	for i, a := range s.actions {
 		a.MailboxIDs = append([]string(nil), a.MailboxIDs...)
 		a.ItemIDs = append([]string(nil), a.ItemIDs...)
+		a.OneDriveIDs = append([]string(nil), a.OneDriveIDs...)
+		a.DocumentIDs = append([]string(nil), a.DocumentIDs...)
+		a.FolderIDs = append([]string(nil), a.FolderIDs...)
 		a.SecretFields = append([]string(nil), a.SecretFields...)
 		out[i] = a
 	}
