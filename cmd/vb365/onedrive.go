@@ -190,7 +190,7 @@ func personalName(email string) string {
 
 // versionFlag is --version: a document's version, 0 when not given.
 func versionFlag(fs *pflag.FlagSet, p *int64, what string) {
-	fs.Int64Var(p, "version", 0, what+" this backed-up version of the document (its `VERSION-ID` from 'vb365 documents versions')")
+	fs.Int64Var(p, "version", 0, what+" version `N` of the document: its VERSION ID from 'vb365 documents versions'")
 }
 
 // checkVersion checks --version when given: one document's, above 0.
@@ -331,7 +331,7 @@ func documentsList(fs *pflag.FlagSet) (func(*app) error, action) {
 		}
 		t := out.table("NAME", "KIND", "SIZE", "MODIFIED", "VERSION", "ID").clip("NAME", 50)
 		err = each(&l, seq, bar, func(d *vb365.Document) error {
-			return t.row(documentRecord(od.ID, d), d.Name, documentKind(d), out.size(d), out.when(d.ModificationTime), d.Version, d.ID)
+			return t.row(documentRecord(d), d.Name, documentKind(d), out.size(d), out.when(d.ModificationTime), d.Version, d.ID)
 		})
 		bar.clear()
 		return t.end(err)
@@ -382,7 +382,7 @@ func documentsGet(fs *pflag.FlagSet) (func(*app) error, action) {
 		if err != nil {
 			return err
 		}
-		return a.out.one(documentRecord(od.ID, d),
+		return a.out.one(documentRecord(d),
 			field{"ID", d.ID}, field{"Name", d.Name}, field{"Kind", documentKind(d)}, field{"Size", a.out.size(d)},
 			field{"Version", d.Version}, field{"Version ID", strconv.FormatInt(d.VersionID, 10)},
 			field{"Created", a.out.when(d.CreationTime)}, field{"Created by", d.CreatedBy},
@@ -404,7 +404,7 @@ func documentsVersions(fs *pflag.FlagSet) (func(*app) error, action) {
 		}
 		t := a.out.table("VERSION", "MODIFIED", "MODIFIED BY", "SIZE", "VERSION ID")
 		err = each(&l, a.client.OneDrives.Versions(ctx, a.g.session, od.ID, f.document, l.options()), nil, func(d *vb365.Document) error {
-			return t.row(documentRecord(od.ID, d), d.Version, a.out.when(d.ModificationTime), d.ModifiedBy, a.out.size(d), strconv.FormatInt(d.VersionID, 10))
+			return t.row(documentRecord(d), d.Version, a.out.when(d.ModificationTime), d.ModifiedBy, a.out.size(d), strconv.FormatInt(d.VersionID, 10))
 		})
 		return t.end(err)
 	}

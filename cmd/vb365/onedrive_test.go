@@ -3,6 +3,9 @@ package main
 // Tests of the OneDrive commands (issue 15), against the fake in-process.
 
 import (
+	"io"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -222,6 +225,7 @@ func TestOneDriveUsageErrorsBeforeLogin(t *testing.T) {
 		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--whole-onedrive", "--version", "2", "--out", "OUT"}, "exactly one --document"},
 		{[]string{"save", "documents", "--onedrive", aliceDriveName, "--document", "a"}, "--out FILE is required"},
 		{[]string{"save", "documents", "--document", "a", "--out", "OUT"}, "--onedrive is required"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--assertion-stdin", "--documents-from", "-"}, "only one of --assertion-stdin, --documents-from - can read stdin"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -323,4 +327,337 @@ func TestOneDriveDemo(t *testing.T) {
 	out := c.ok("--demo", "onedrive", "list", "--jq", ".name")
 	assert.Equal(t, "Alice Johnson\nBob Smith\n", out)
 	assert.Equal(t, 0, c.srv.TokenRequests(), "the demo never used the configured server")
+}
+
+func TestRestoreDocuments(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v6", "v7", "v8"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			c := setup(t)
+			c.env["VB365_API_VERSION"] = version
+			sid := c.exploreOneDrive()
+			drive := aliceDrive(c.srv)
+			notes := driveItem(t, c.srv, "Notes.txt")
+			plan := driveItem(t, c.srv, "Documents", "Project Falcon", "Falcon plan.docx")
+
+			// Two documents by ID, kept beside the current files, followed to
+			// the end.
+			out := c.ok("restore", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--document", plan.ID(),
+				"--reason", "ticket 4712", "--wait", "--output", "json")
+			res := jsonLines(t, out)
+			require.Len(t, res, 1)
+			assert.Equal(t, map[string]any{"sessionId": sid, "oneDriveId": drive.ID(), "documentCount": 2.0, "versions": "Last", "action": "Keep",
+				"summary": map[string]any{"restored": 1.0, "failed": 0.0, "skipped": 0.0, "warnings": 0.0}}, res[0])
+			restores := c.srv.Restores()
+			require.Len(t, restores, 1)
+			r := restores[0]
+			assert.Equal(t, drive.ID(), r.OneDriveID)
+			assert.Equal(t, []string{notes.ID(), plan.ID()}, r.DocumentIDs)
+			assert.Equal(t, []string{"Last", "Last"}, r.DocumentVersions)
+			assert.Equal(t, "Keep", r.DocumentAction)
+			assert.Equal(t, "ticket 4712", r.Reason)
+			assert.Equal(t, version, r.APIVersion)
+			assert.Equal(t, 2, c.srv.Requests(vb365test.RouteOneDriveDocument), "each document read whole first")
+
+			// From stdin, as 'documents list --jq .id' prints them, every
+			// version, overwriting with --yes; a table.
+			ids := c.ok("documents", "list", "--onedrive", drive.ID(), "--parent", driveItem(t, c.srv, "Documents", "Project Falcon").ID(), "--jq", ".id")
+			rr := c.runStdin("# Project Falcon\n"+ids, "restore", "documents", "--onedrive", drive.URL, "--documents-from", "-", "--all-versions", "--overwrite", "--yes")
+			require.Equal(t, exitOK, rr.code, rr.stderr)
+			assert.Regexp(t, `(?m)^Documents:\s+2$`, rr.stdout)
+			assert.Regexp(t, `(?m)^Versions:\s+All$`, rr.stdout)
+			assert.Regexp(t, `(?m)^Current files:\s+overwritten$`, rr.stdout)
+			restores = c.srv.Restores()
+			require.Len(t, restores, 2)
+			assert.Equal(t, strings.Fields(ids), restores[1].DocumentIDs)
+			assert.Equal(t, []string{"All", "All"}, restores[1].DocumentVersions)
+			assert.Equal(t, "Overwrite", restores[1].DocumentAction)
+
+			// On a terminal, stdin is asked for.
+			c.stdinTTY = true
+			rr = c.runStdin(notes.ID()+"\n", "restore", "documents", "--onedrive", aliceDriveName, "--documents-from", "-")
+			require.Equal(t, exitOK, rr.code, rr.stderr)
+			assert.Contains(t, rr.stderr, "reading document IDs from stdin, one per line")
+			assert.NotContains(t, rr.stdout, "stdin")
+			c.stdinTTY = false
+			require.Len(t, c.srv.Restores(), 3)
+			assert.Equal(t, []string{notes.ID()}, c.srv.Restores()[2].DocumentIDs)
+
+			// One version of one document.
+			c.ok("restore", "documents", "--onedrive", aliceDriveName, "--document", plan.ID(), "--version", "2")
+			restores = c.srv.Restores()
+			require.Len(t, restores, 4)
+			assert.Equal(t, []string{plan.ID()}, restores[3].DocumentIDs)
+			assert.Equal(t, 1, c.srv.Requests(vb365test.RouteOneDriveDocumentVersion), "the version read whole")
+
+			events := jsonLines(t, c.ok("sessions", "events", "--output", "json"))
+			assert.Len(t, events, 4)
+		})
+	}
+}
+
+// --overwrite replaces the user's files: without --yes it is asked on a
+// terminal, and refused without one, before anything is sent.
+func TestRestoreDocumentsOverwriteAsks(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	c.exploreOneDrive()
+	notes := driveItem(t, c.srv, "Notes.txt")
+	args := []string{"restore", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--overwrite"}
+	tokens := c.srv.TokenRequests()
+
+	r := c.run(args...)
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "this overwrites the current files of 1 document in the OneDrive Alice Johnson")
+	assert.Contains(t, r.stderr, "give --yes")
+	assert.Empty(t, r.stdout)
+	assert.Equal(t, tokens, c.srv.TokenRequests(), "refused before the login")
+	assert.Equal(t, 0, c.srv.Requests(vb365test.RouteOneDrive)+c.srv.Requests(vb365test.RouteOneDriveDocument), "no look-up")
+	assert.Equal(t, 0, c.srv.Requests(vb365test.RouteOneDriveOperatorRestore))
+	assert.Empty(t, c.srv.Restores())
+
+	// On a terminal: no, then yes.
+	c.stdinTTY, c.terminal = true, true
+	r = c.runStdin("n\n", args...)
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "Go ahead? [y/N]")
+	assert.Contains(t, r.stderr, "not confirmed: nothing was sent")
+	assert.Equal(t, tokens, c.srv.TokenRequests())
+	assert.Empty(t, c.srv.Restores())
+	r = c.runStdin("yes\n", args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Len(t, c.srv.Restores(), 1)
+	assert.Equal(t, "Overwrite", c.srv.Restores()[0].DocumentAction)
+
+	// --dry-run asks nothing: it sends nothing.
+	c.stdinTTY, c.terminal = false, false
+	out := c.ok(append(args, "--dry-run")...)
+	assert.Contains(t, out, `"documentAction": "Overwrite"`)
+	assert.Len(t, c.srv.Restores(), 1)
+}
+
+func TestRestoreDocumentsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	sid := c.exploreOneDrive()
+	c.srv.InjectFault(vb365test.RouteOneDriveOperatorRestore, vb365test.ActThenRespond(502, `{"message":"Bad gateway"}`))
+	r := c.run("restore", "documents", "--onedrive", aliceDriveName, "--document", driveItem(t, c.srv, "Notes.txt").ID())
+	assert.Equal(t, exitOutcomeUnknown, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "outcome unknown")
+	assert.Contains(t, r.stderr, "vb365 sessions events --session "+sid)
+	assert.Empty(t, r.stdout)
+	assert.Equal(t, 1, c.srv.RestoreCount(), "the server restored once, and the CLI did not send it again")
+
+	// A restore operator's restore: an administrator is refused, with why.
+	a := setup(t).admin()
+	a.exploreOneDrive()
+	r = a.run("restore", "documents", "--onedrive", aliceDriveName, "--document", driveItem(t, a.srv, "Notes.txt").ID())
+	assert.Equal(t, exitAuth, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "restore documents needs a restore operator's login")
+}
+
+func TestOneDriveDryRun(t *testing.T) {
+	t.Parallel()
+	c := setup(t)
+	sid := c.exploreOneDrive()
+	drive := aliceDrive(c.srv)
+	notes := driveItem(t, c.srv, "Notes.txt")
+	plan := driveItem(t, c.srv, "Documents", "Project Falcon", "Falcon plan.docx")
+
+	out := c.ok("restore", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--document", plan.ID(), "--reason", "ticket 4712", "--wait", "--dry-run")
+	assert.Contains(t, out, "nothing was sent")
+	assert.Contains(t, out, "POST /v6/RestoreSessions/"+sid+"/Organization/OneDrives/"+drive.ID()+"/Documents/operatorRestore")
+	assert.Contains(t, out, `"name": "Falcon plan.docx"`, "the documents, whole")
+	dry := jsonLines(t, c.ok("restore", "documents", "--onedrive", aliceDriveName, "--document", plan.ID(), "--version", "2", "--dry-run", "--output", "json"))
+	require.Len(t, dry, 1)
+	assert.Equal(t, true, dry[0]["dryRun"])
+	body := dry[0]["body"].(map[string]any)
+	assert.Equal(t, "Keep", body["documentAction"])
+	configs := body["documentsRestoreConfigs"].([]any)
+	require.Len(t, configs, 1)
+	doc := configs[0].(map[string]any)["document"].(map[string]any)
+	assert.Equal(t, plan.ID(), doc["id"])
+	assert.EqualValues(t, 2, doc["versionId"], "the version asked for")
+	assert.Equal(t, "Bob Smith", doc["modifiedBy"])
+	assert.Equal(t, "Last", configs[0].(map[string]any)["documentVersion"])
+	assert.Equal(t, 0, c.srv.Requests(vb365test.RouteOneDriveOperatorRestore), "no restore reached the server")
+	assert.Empty(t, c.srv.Restores())
+
+	// Saves: no request, and no file.
+	c.admin()
+	c.exploreOneDrive()
+	dir := t.TempDir()
+	dry = jsonLines(t, c.ok("save", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--document", plan.ID(),
+		"--out", dir+"/two.zip", "--dry-run", "--output", "json"))
+	require.Len(t, dry, 1)
+	assert.Regexp(t, `/OneDrives/`+drive.ID()+`/Documents/save$`, dry[0]["path"])
+	assert.Len(t, dry[0]["body"].(map[string]any)["documents"], 2)
+	out = c.ok("save", "documents", "--onedrive", aliceDriveName, "--whole-onedrive", "--out", dir+"/all.zip", "--dry-run", "--output", "tsv")
+	assert.Equal(t, "POST\t/v6/RestoreSessions/"+c.env["VB365_SESSION"]+"/Organization/OneDrives/"+drive.ID()+"/save\tnull\n", out)
+	assert.Equal(t, 0, c.srv.Requests(vb365test.RouteOneDriveSave))
+	assert.Empty(t, c.srv.Actions())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
+
+func TestSaveDocuments(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"v6", "v7", "v8"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			c := setup(t, vb365test.WithExportSize(300<<10)).admin()
+			c.env["VB365_API_VERSION"] = version
+			c.exploreOneDrive()
+			drive := aliceDrive(c.srv)
+			notes := driveItem(t, c.srv, "Notes.txt")
+			plan := driveItem(t, c.srv, "Documents", "Project Falcon", "Falcon plan.docx")
+			dir := t.TempDir()
+			saved := func(i int, file string) vb365test.Action {
+				t.Helper()
+				actions := c.srv.Actions()
+				require.Len(t, actions, i+1)
+				want, err := io.ReadAll(actions[i].Content())
+				require.NoError(t, err)
+				got, err := os.ReadFile(file)
+				require.NoError(t, err)
+				assert.Equal(t, want, got, file)
+				return actions[i]
+			}
+
+			// One document, as itself.
+			rec := jsonLines(t, c.ok("save", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--out", dir+"/notes.txt", "--output", "json"))
+			require.Len(t, rec, 1)
+			assert.ElementsMatch(t, []string{"file", "bytes", "contentType", "resumes"}, keys(rec[0]))
+			assert.EqualValues(t, 300<<10, rec[0]["bytes"])
+			a := saved(0, dir+"/notes.txt")
+			assert.Equal(t, "document", a.Scope)
+			assert.Equal(t, []string{notes.ID()}, a.DocumentIDs)
+			assert.False(t, a.AsZip)
+
+			// One version, zipped.
+			c.ok("save", "documents", "--onedrive", aliceDriveName, "--document", plan.ID(), "--version", "2", "--zip", "--out", dir+"/plan-v2.zip")
+			a = saved(1, dir+"/plan-v2.zip")
+			assert.Equal(t, "documentVersion", a.Scope)
+			assert.Equal(t, 2, a.VersionID)
+			assert.True(t, a.AsZip)
+
+			// Several documents, read whole first.
+			c.ok("save", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--document", plan.ID(), "--out", dir+"/two.zip")
+			a = saved(2, dir+"/two.zip")
+			assert.Equal(t, "documents", a.Scope)
+			assert.Equal(t, []string{notes.ID(), plan.ID()}, a.DocumentIDs)
+
+			// A folder, and the whole OneDrive to stdout.
+			falcon := driveItem(t, c.srv, "Documents", "Project Falcon")
+			c.ok("save", "documents", "--onedrive", aliceDriveName, "--folder", falcon.ID(), "--out", dir+"/falcon.zip")
+			a = saved(3, dir+"/falcon.zip")
+			assert.Equal(t, "folder", a.Scope)
+			assert.Equal(t, falcon.ID(), a.FolderID)
+			out := c.ok("save", "documents", "--onedrive", drive.ID(), "--whole-onedrive", "--out", "-")
+			actions := c.srv.Actions()
+			require.Len(t, actions, 5)
+			assert.Equal(t, "oneDrive", actions[4].Scope)
+			want, err := io.ReadAll(actions[4].Content())
+			require.NoError(t, err)
+			assert.Equal(t, string(want), out, "stdout holds the file, and nothing else")
+
+			// An existing file is kept without --force.
+			r := c.run("save", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--out", dir+"/notes.txt")
+			assert.Equal(t, exitUsage, r.code)
+			assert.Contains(t, r.stderr, "--force")
+			r = c.run("save", "documents", "--onedrive", aliceDriveName, "--document", notes.ID(), "--out", dir)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Contains(t, r.stderr, "such as "+dir+"/document\n")
+			assert.Len(t, c.srv.Actions(), 5)
+
+			// A restore operator may not save.
+			op := setup(t)
+			op.exploreOneDrive()
+			r = op.run("save", "documents", "--onedrive", aliceDriveName, "--whole-onedrive", "--out", dir+"/op.zip")
+			assert.Equal(t, exitAuth, r.code, r.stderr)
+			assert.Contains(t, r.stderr, "saving documents needs an administrator's login")
+		})
+	}
+}
+
+// A save that breaks off resumes where it stopped, with a progress bar on
+// a terminal.
+func TestSaveDocumentsResumesWithProgress(t *testing.T) {
+	t.Parallel()
+	c := setup(t, vb365test.WithExportSize(1<<20)).admin()
+	c.terminal = true
+	c.exploreOneDrive()
+	c.srv.InjectFault(vb365test.RouteOneDriveSave, vb365test.DropAfterBytes(300<<10))
+	file := t.TempDir() + "/alice.zip"
+	r := c.run("save", "documents", "--onedrive", aliceDriveName, "--whole-onedrive", "--out", file, "--output", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	rec := jsonLines(t, r.stdout)
+	require.Len(t, rec, 1)
+	assert.EqualValues(t, 1, rec[0]["resumes"])
+	assert.EqualValues(t, 1<<20, rec[0]["bytes"])
+	assert.Contains(t, r.stderr, "\rsave documents  [")
+	assert.Contains(t, r.stderr, "100%  1.0 MiB / 1.0 MiB")
+	want, err := io.ReadAll(c.srv.Actions()[0].Content())
+	require.NoError(t, err)
+	got, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+func TestOneDriveMessagesSpeakCLI(t *testing.T) {
+	t.Parallel()
+	for arg, want := range map[string]string{
+		"oneDriveID":            "--onedrive",
+		"documentID":            "--document",
+		"versionID":             "--version",
+		"req.Documents[0].ID":   "--document (the 1st)",
+		"req.Documents[1].Name": "the Name of --document (the 2nd)",
+		"req.Documents[2]":      "--document (the 3rd)",
+		"scope.Documents[0].ID": "--document (the 1st)",
+		"scope.DocumentID":      "--document",
+		"scope.FolderID":        "--folder",
+		"scope.VersionID":       "--version",
+		"opts.ParentID":         "--parent",
+		"req.ItemIDs[2]":        "--item (the 3rd)",
+	} {
+		assert.Equal(t, want, argName(arg), arg)
+	}
+
+	goName := regexp.MustCompile(`With[A-Z]|req\.|opts\.|scope\.|OneDrives\.|GetDocument|GetVersion|OneDriveFolders|VersionID|ArgumentError`)
+	c := setup(t)
+	c.exploreOneDrive()
+	long := strings.Repeat("a", 3000) // past the SDK's length bound, which the CLI does not check itself
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"documents", "get", "--onedrive", aliceDriveName, "--document", long}, "--document: is longer than"},
+		{[]string{"restore", "documents", "--onedrive", aliceDriveName, "--document", long}, "--document: is longer than"},
+		{[]string{"documents", "list", "--onedrive", aliceDriveName, "--parent", long}, "--parent: is longer than"},
+	} {
+		r := c.run(tc.args...)
+		assert.Equal(t, exitUsage, r.code, r.stderr)
+		assert.Contains(t, r.stderr, tc.want)
+		assert.NotRegexp(t, goName, r.stderr)
+	}
+	// An answer without the document's name: the restore is not sent, and
+	// the message says whose the fault is.
+	notes := driveItem(t, c.srv, "Notes.txt")
+	c.srv.InjectFault(vb365test.RouteOneDriveDocument, vb365test.Respond(200,
+		`{"id":"`+notes.ID()+`","creationTime":"2026-10-09T09:08:00Z","modificationTime":"2026-10-10T09:08:00Z"}`))
+	r := c.run("restore", "documents", "--onedrive", aliceDriveName, "--document", notes.ID())
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "the Name of --document (the 1st): must be set: the server's answer for the document lacks it")
+	assert.NotRegexp(t, goName, r.stderr)
+	assert.Empty(t, c.srv.Restores())
+
+	c.admin()
+	c.exploreOneDrive()
+	r = c.run("save", "documents", "--onedrive", aliceDriveName, "--folder", long, "--out", t.TempDir()+"/f.zip")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "--folder: is longer than")
+	assert.NotRegexp(t, goName, r.stderr)
+	assert.Empty(t, c.srv.Actions())
 }

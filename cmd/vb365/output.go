@@ -425,13 +425,10 @@ type documentJSON struct {
 	ModificationTime *time.Time `json:"modificationTime"`
 }
 
-// documentRecord converts d, a document of the OneDrive oneDriveID.
-func documentRecord(oneDriveID string, d *vb365.Document) documentJSON {
-	if d.OneDriveID != "" {
-		oneDriveID = d.OneDriveID
-	}
+// documentRecord converts d; the SDK sets its OneDriveID on every version.
+func documentRecord(d *vb365.Document) documentJSON {
 	return documentJSON{
-		ID: d.ID, OneDriveID: oneDriveID, ParentID: d.ParentID, Name: d.Name, IsFolder: d.IsFolder, SizeBytes: d.SizeBytes,
+		ID: d.ID, OneDriveID: d.OneDriveID, ParentID: d.ParentID, Name: d.Name, IsFolder: d.IsFolder, SizeBytes: d.SizeBytes,
 		Version: d.Version, VersionID: d.VersionID, CreatedBy: d.CreatedBy, CreationTime: timePtr(d.CreationTime),
 		ModifiedBy: d.ModifiedBy, ModificationTime: timePtr(d.ModificationTime),
 	}
