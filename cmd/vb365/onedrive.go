@@ -143,7 +143,7 @@ func (a *app) oneDrive(ctx context.Context, s string) (*vb365.OneDrive, error) {
 	var found []vb365.OneDrive
 	for od, err := range a.client.OneDrives.All(ctx, a.g.session, nil) {
 		if err != nil {
-			return nil, err
+			return nil, a.notOneDrives(ctx, err)
 		}
 		var match bool
 		switch {
@@ -169,6 +169,26 @@ func (a *app) oneDrive(ctx context.Context, s string) (*vb365.OneDrive, error) {
 		ids[i] = od.ID
 	}
 	return nil, usagef("--onedrive %q names %d OneDrives (%s): give its ID", s, len(found), strings.Join(ids, ", "))
+}
+
+// sessionKinds name the restore sessions' types for people.
+var sessionKinds = map[vb365.SessionType]string{
+	vb365.SessionTypeExchange: "mailboxes", vb365.SessionTypeSharePoint: "SharePoint sites", vb365.SessionTypeTeams: "teams",
+}
+
+// notOneDrives explains err, a listing of the session's OneDrives that was
+// not found, when the session is of another type (a mailbox session, the
+// default of 'sessions explore'): the server's 404 does not say so.
+func (a *app) notOneDrives(ctx context.Context, err error) error {
+	if !errors.Is(err, vb365.ErrNotFound) {
+		return err
+	}
+	s, gerr := a.client.RestoreSessions.Get(ctx, a.g.session)
+	if gerr != nil || s.Type == "" || s.Type == vb365.SessionTypeOneDrive {
+		return err
+	}
+	kind := cmpOr(sessionKinds[s.Type], string(s.Type))
+	return &notFoundError{fmt.Sprintf("restore session %s shows %s, not OneDrives: open one with 'vb365 sessions explore --type onedrive'", a.g.session, kind)}
 }
 
 // personalSite is the last part of a OneDrive's URL in lower case: the
@@ -275,7 +295,7 @@ func oneDrivesList(fs *pflag.FlagSet) (func(*app) error, action) {
 		err := each(&l, a.client.OneDrives.All(ctx, a.g.session, l.options()), nil, func(od *vb365.OneDrive) error {
 			return t.row(oneDriveRecord(od), od.Name, od.URL, od.ID)
 		})
-		return t.end(err)
+		return t.end(a.notOneDrives(ctx, err))
 	}
 }
 

@@ -167,11 +167,19 @@ func TestOneDriveNotFound(t *testing.T) {
 	assert.Equal(t, exitNotFound, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "404")
 
-	// In a session of mailboxes, the OneDrive commands find none.
-	c.explore()
+	// In a session of mailboxes, the OneDrive commands say what to open.
+	sid := c.explore()
+	for _, args := range [][]string{{"onedrive", "list"}, {"documents", "list", "--onedrive", aliceDriveName}} {
+		r = c.run(args...)
+		assert.Equal(t, exitNotFound, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "restore session "+sid+" shows mailboxes, not OneDrives: open one with 'vb365 sessions explore --type onedrive'", args)
+	}
+	// A session that does not exist is only that.
+	c.env["VB365_SESSION"] = "00000000-0000-0000-0000-000000000000"
 	r = c.run("onedrive", "list")
 	assert.Equal(t, exitNotFound, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "no OneDrive data")
+	assert.Contains(t, r.stderr, "was not found")
+	assert.NotContains(t, r.stderr, "--type onedrive")
 }
 
 func TestOneDriveNameSharedByTwo(t *testing.T) {
