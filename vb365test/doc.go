@@ -11,7 +11,11 @@
 // Exchange endpoints of administrators and tenants (Organization/Explore,
 // Organizations/{id}/explore, and restore, restoreTo, exportToPst, Save,
 // sendToDefaultAddress and sendToDifferentAddress on items, folders and
-// mailboxes, and restoreDeviceCode), and who the caller is and what there is
+// mailboxes, and restoreDeviceCode), the OneDrive endpoints of both (the
+// OneDrives, their documents, folders and versions, search,
+// Documents/operatorRestore, and restore, copyTo, save and send on a
+// OneDrive, its documents and folders and their versions, see
+// RouteOneDriveRestore), and who the caller is and what there is
 // to restore: Organizations, RestorePoints (several per organization, see
 // Organization.AddRestorePoint) and Organization/LoggedInUser with its
 // OperatorInfo, EffectiveScope (WithOperatorScope) and RestorePoints. The
@@ -20,7 +24,7 @@
 // restore and action it executes, so tests can assert on what a client
 // really did (see Server.Restores, Server.Actions and Server.Requests).
 //
-// PST and MSG downloads are generated on the fly, of a size the test
+// PST, MSG and OneDrive downloads are generated on the fly, of a size the test
 // chooses (WithExportSize, Server.SetExportSize), and streamed without being
 // held in memory; they honour Range requests so clients can resume, and
 // fault FaultDropAfterBytes cuts them off.

@@ -35,7 +35,9 @@ const (
 	// RouteOneDriveFolders is GET .../OneDrives/{oneDriveId}/Folders
 	// (paged): the folders of the root, or of the folder parentId.
 	RouteOneDriveFolders Route = "OneDriveFolders"
-	// RouteOneDriveFolder is GET .../OneDrives/{oneDriveId}/Folders/{folderId}.
+	// RouteOneDriveFolder is GET .../OneDrives/{oneDriveId}/Folders/{folderId},
+	// the current version or, with the query versionId, that version (an
+	// int32, else 400; one the folder does not have, 404).
 	RouteOneDriveFolder Route = "OneDriveFolder"
 )
 
@@ -456,12 +458,21 @@ func (s *Server) lookupDriveItem(w http.ResponseWriter, c call, folder bool) (st
 	return sid, it, true
 }
 
-func (s *Server) handleDriveItem(w http.ResponseWriter, _ *http.Request, c call) {
+// handleDriveItem serves RouteOneDriveDocument and RouteOneDriveFolder;
+// the folder route takes the query versionId (as
+// RouteOneDriveFolderVersion's path does).
+func (s *Server) handleDriveItem(w http.ResponseWriter, req *http.Request, c call) {
+	n := 0
+	if v, ok := query(req, "versionId"); ok && v != "" && c.route == RouteOneDriveFolder {
+		if n, ok = parseVersionID(w, c, v); !ok {
+			return
+		}
+	}
 	sid, it, ok := s.lookupDriveItem(w, c, c.route == RouteOneDriveFolder)
-	if !ok {
+	if !ok || (n != 0 && !hasVersion(w, c, it, n)) {
 		return
 	}
-	writeJSON(w, http.StatusOK, driveItemView(c, sid, it, 0))
+	writeJSON(w, http.StatusOK, driveItemView(c, sid, it, n))
 }
 
 func (s *Server) handleDocumentVersions(w http.ResponseWriter, req *http.Request, c call) {

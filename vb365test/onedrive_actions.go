@@ -56,7 +56,8 @@ const (
 	// documents to their original place. Body
 	// RESTOperatorRestoreToOriginalOneDriveDocuments: documentAction
 	// (Overwrite or Keep) and documentsRestoreConfigs are required, each
-	// config's document too (a RESTOneDriveDocument, validated as above),
+	// config's document too (a RESTOneDriveDocument, checked as this group's
+	// comment says: required properties, types, times),
 	// documentVersion is All, Last or null; an empty
 	// documentsRestoreConfigs answers 400 too. On success the server
 	// records a Restore (OneDriveID, DocumentIDs, DocumentVersions,
@@ -575,7 +576,7 @@ func (s *Server) handleOneDriveAction(w http.ResponseWriter, req *http.Request, 
 		}
 	}
 
-	t, ok := s.driveTarget(w, c, &b, docIDs, folderIDs, version)
+	t, ok := s.resolveDriveTarget(w, c, &b, docIDs, folderIDs, version)
 	if !ok {
 		return
 	}
@@ -710,9 +711,9 @@ func checkDriveBody(w http.ResponseWriter, c call, b *driveActionBody) (region s
 	return region, true
 }
 
-// driveTarget resolves what the action applies to; it answers 404 (or
+// resolveDriveTarget resolves what the action applies to; it answers 404 (or
 // 500 for a stopped session) when something is missing.
-func (s *Server) driveTarget(w http.ResponseWriter, c call, b *driveActionBody, docIDs, folderIDs []string, version int) (*driveTarget, bool) {
+func (s *Server) resolveDriveTarget(w http.ResponseWriter, c call, b *driveActionBody, docIDs, folderIDs []string, version int) (*driveTarget, bool) {
 	t := &driveTarget{version: version}
 	if c.scope == ScopeOneDrives {
 		if _, _, ok := s.lookupOneDrive(w, c); !ok {
@@ -748,7 +749,7 @@ func (s *Server) driveTarget(w http.ResponseWriter, c call, b *driveActionBody, 
 		if _, it, ok = s.lookupDriveItem(w, c, c.scope == ScopeFolder || c.scope == ScopeFolderVersion); !ok {
 			return nil, false
 		}
-		if version != 0 && !hasVersion(w, c, it, version) {
+		if (c.scope == ScopeDocumentVersion || c.scope == ScopeFolderVersion) && !hasVersion(w, c, it, version) {
 			return nil, false
 		}
 		t.oi, t.item = s.idx.oneDriveByID[strings.ToLower(it.drive.id)], it
@@ -779,6 +780,9 @@ func (s *Server) driveTarget(w http.ResponseWriter, c call, b *driveActionBody, 
 		t.name = itemsName(t.folders, "folders")
 	case ScopeDocument, ScopeDocumentVersion:
 		t.addDocs(t.item)
+		if version > 0 && version <= len(t.item.versions) { // an older version's size
+			t.bytes = t.item.versions[version-1].size
+		}
 		t.what = fmt.Sprintf("document %s of OneDrive %s", t.item.Name, od.Name)
 		t.name = t.item.Name
 	case ScopeFolder, ScopeFolderVersion:
@@ -786,7 +790,7 @@ func (s *Server) driveTarget(w http.ResponseWriter, c call, b *driveActionBody, 
 		t.what = fmt.Sprintf("folder %s (%d document(s)) of OneDrive %s", t.item.Name, t.items, od.Name)
 		t.name = t.item.Name
 	}
-	if version != 0 {
+	if c.scope == ScopeDocumentVersion || c.scope == ScopeFolderVersion {
 		t.what = "version " + strconv.Itoa(version) + " of " + t.what
 	}
 	return t, true

@@ -254,6 +254,13 @@ func TestOneDriveVersionsOfASeedFolder(t *testing.T) {
 	require.Len(t, res, 2)
 	require.Equal(t, "2026-09-01T00:00:00.0000000Z", res[0].(map[string]any)["modificationTime"])
 	require.Equal(t, http.StatusOK, do(t, s, "GET", odPath("v7", sid, d)+"/Folders/"+f.ID()+"/Versions/2", tok, nil).status)
+	// GET of the folder takes the version as a query parameter.
+	r = do(t, s, "GET", odPath("v7", sid, d)+"/Folders/"+f.ID()+"?versionId=1", tok, nil)
+	require.Equal(t, http.StatusOK, r.status)
+	require.InDelta(t, 1, r.json(t)["versionId"], 0)
+	require.InDelta(t, 2, do(t, s, "GET", odPath("v7", sid, d)+"/Folders/"+f.ID(), tok, nil).json(t)["versionId"], 0, "the current one")
+	require.Equal(t, http.StatusNotFound, do(t, s, "GET", odPath("v7", sid, d)+"/Folders/"+f.ID()+"?versionId=3", tok, nil).status)
+	require.Equal(t, http.StatusBadRequest, do(t, s, "GET", odPath("v7", sid, d)+"/Folders/"+f.ID()+"?versionId=x", tok, nil).status)
 }
 
 // operatorRestoreBody restores docs with documentAction and, per
@@ -461,8 +468,16 @@ func TestOneDriveRestore(t *testing.T) {
 				}
 				noSecrets(t, a)
 				evs := events(t, s, v, tok, sid)
+				if c.scope == vb365test.ScopeDocumentVersion {
+					require.InDelta(t, 41002, evs[i]["itemSizeBytes"], 0, "version 2's size")
+					require.True(t, strings.HasPrefix(evs[i]["title"].(string), "Restore version 2 of document Falcon plan.docx"), evs[i]["title"])
+				}
 				require.Len(t, evs, i+1, "one event per restore")
 				require.Equal(t, "Restore", evs[i]["type"])
+				require.InDelta(t, i+1, evs[i]["order"], 0, "numbered from 1")
+				ev := do(t, s, "GET", "/"+v+"/RestoreSessions/"+sid+"/Events/"+evs[i]["id"].(string), tok, nil)
+				require.Equal(t, http.StatusOK, ev.status)
+				require.Equal(t, evs[i]["title"], ev.json(t)["title"])
 			}
 			if v == "v8" {
 				st := do(t, s, "GET", "/v8/RestoreSessions/"+sid+"/Statistics", tok, nil).json(t)
@@ -505,6 +520,8 @@ func TestOneDriveRestore(t *testing.T) {
 				{base + "/Documents/" + sd.falcon.ID() + "/restore", map[string]any{}},
 				{base + "/Folders/" + sd.plan.ID() + "/restore", map[string]any{}},
 				{base + "/Documents/" + sd.plan.ID() + "/Versions/4/restore", map[string]any{}},
+				{base + "/Documents/" + sd.plan.ID() + "/Versions/0/restore", map[string]any{}},
+				{base + "/Folders/" + sd.falcon.ID() + "/Versions/0/restore", map[string]any{}},
 				{base + "/Folders/" + sd.falcon.ID() + "/Versions/2/restore", map[string]any{}},
 				{odPath(v, sid, sd.bob) + "/Documents/" + sd.plan.ID() + "/restore", map[string]any{}},
 				{"/" + v + "/RestoreSessions/" + sid + "/Organization/OneDrives/od-nope/restore", map[string]any{}},
@@ -895,6 +912,13 @@ func TestOneDriveSearch(t *testing.T) {
 			require.Equal(t, all1, names)
 			require.Len(t, names, 7)
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", all+"?setId="+setID, op, nil).status, "a set of another scope")
+			require.Equal(t, http.StatusNotFound, do(t, s, "POST", odPath(v, sid, sd.bob)+"/search?setId="+setID, op, nil).status, "another OneDrive's set")
+			_, fpg := searchNames(t, s, base+"/Folders/"+sd.falcon.ID()+"/search", op, q("e"))
+			fset := fpg["setId"].(string)
+			require.Equal(t, http.StatusOK, do(t, s, "POST", base+"/Folders/"+sd.falcon.ID()+"/search?setId="+fset, op, nil).status)
+			require.Equal(t, http.StatusNotFound, do(t, s, "POST", base+"/Folders/"+sd.documents.ID()+"/search?setId="+fset, op, nil).status, "another folder's set")
+			other := odSession(t, s, v, op, false)
+			require.Equal(t, http.StatusNotFound, do(t, s, "POST", odPath(v, other, sd.alice)+"/search?setId="+setID, op, nil).status, "another session's set")
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", mailboxPath(v, sid, "x")+"/search?setId="+setID, op, nil).status)
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", base+"/search?setId=00000000-0000-0000-0000-000000000000", op, nil).status)
 			require.Equal(t, http.StatusBadRequest, do(t, s, "POST", base+"/search?setId=nope", op, nil).status)
@@ -995,4 +1019,25 @@ func TestOneDriveActionsControlCounters(t *testing.T) {
 	require.Len(t, acts, 3)
 	assert.Equal(t, sd.alice.ID(), acts[0].(map[string]any)["oneDriveId"])
 	assert.Equal(t, sd.bob.ID(), acts[0].(map[string]any)["targetOneDrive"])
+}
+
+func TestOneDriveSaveChaos(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, vb365test.WithExportSize(100_000), vb365test.WithJournal(100))
+	tok := passwordToken(t, s, "v8")
+	sid := odSession(t, s, "v8", tok, true)
+	p := odPath("v8", sid, seedOneDrives(s).alice) + "/save"
+	s.SetChaos(1, 7)
+	for range 30 {
+		_, _ = doErr(t.Context(), s.Client(), s.URL, "POST", p, tok, nil)
+	}
+	kinds := map[string]int{}
+	for _, e := range s.Journal(0) {
+		if e.Route == vb365test.RouteOneDriveSave {
+			require.True(t, e.Chaos)
+			kind, _, _ := strings.Cut(e.Fault, " ")
+			kinds[kind]++
+		}
+	}
+	require.Positive(t, kinds["dropAfterBytes"], "chaos cuts OneDrive downloads off too: %v", kinds)
 }

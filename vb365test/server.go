@@ -301,7 +301,8 @@ func WithCertificate(cert tls.Certificate) Option {
 // password-grant token; any configured user counts as administrator and as
 // tenant (the fake has one organization). Sessions they create are the same
 // kind of session as OperatorExplore's. The restore, restoreTo,
-// exportToPst, Save and send actions also need a password-grant token: the
+// exportToPst, Save and send actions (and the OneDrive ones, see
+// RouteOneDriveRestore) also need a password-grant token: the
 // real server's answer to a restore operator is undocumented, and the fake
 // answers 403, so clients see operators confined to operatorRestore (search,
 // and reading items and folders, stay open to operators). Request bodies
