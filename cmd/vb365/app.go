@@ -289,10 +289,10 @@ func (a *app) startDemo(ctx context.Context) error {
 		var s *vb365.RestoreSession
 		var err error
 		if a.admin {
-			s, err = a.client.RestoreSessions.Explore(ctx, &vb365.ExploreRequest{DateTime: a.now()})
+			s, err = a.client.RestoreSessions.Explore(ctx, &vb365.ExploreRequest{DateTime: a.now(), Type: a.cmd.sessionType})
 		} else {
 			s, err = a.client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{
-				DateTime: a.now(), Reason: "vb365 --demo",
+				DateTime: a.now(), Type: a.cmd.sessionType, Reason: "vb365 --demo",
 			})
 		}
 		if err != nil {
@@ -314,8 +314,10 @@ func (a *app) stdinUsers() []string {
 	if a.g.passwordStdin {
 		users = append(users, "--password-stdin")
 	}
-	if f := a.flags.Lookup("items-from"); f != nil && f.Value.String() == "-" {
-		users = append(users, "--items-from -")
+	for _, name := range []string{"items-from", "documents-from"} {
+		if f := a.flags.Lookup(name); f != nil && f.Value.String() == "-" {
+			users = append(users, "--"+name+" -")
+		}
 	}
 	return users
 }

@@ -26,7 +26,7 @@ type runner struct {
 func (r *runner) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vb365",
-		Short:         "restore mail from Veeam Backup for Microsoft 365",
+		Short:         "restore mail and OneDrive documents from Veeam Backup for Microsoft 365",
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -206,7 +206,7 @@ func (r *runner) leaf(c *command) *cobra.Command {
 	check, act := c.setup(cc.Flags())
 	lf := &leafFlags{}
 	if c.dryRun {
-		cc.Flags().BoolVar(&lf.dryRun, "dry-run", false, "print the request it would send (method, path, body with secrets hidden) and send nothing; the login and look-ups (a mailbox's address) still happen")
+		cc.Flags().BoolVar(&lf.dryRun, "dry-run", false, "print the request it would send (method, path, body with secrets hidden) and send nothing; the login and look-ups (a mailbox's address, a OneDrive's name, the documents sent whole) still happen")
 	}
 	if c.overwrites {
 		cc.Flags().BoolVar(&lf.yes, "yes", false, "overwrite without asking; needed when stdin is not a terminal")

@@ -299,7 +299,8 @@ func TestRedactBody(t *testing.T) {
 }
 
 // overwriteCommand is a command that overwrites, for the test of
-// app.confirm (no mailbox restore overwrites; OneDrive's will).
+// app.confirm apart from any server (restore documents --overwrite uses it:
+// onedrive_test.go).
 func overwriteCommand(ran *atomic.Int32) *command {
 	return &command{
 		name: "test overwrite", summary: "overwrite, for a test", noServer: true, overwrites: true,

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +29,10 @@ type command struct {
 	summary  string // one line, for the command list
 	help     string // what it does, for 'vb365 help <name>'
 	// auth: the command logs in. session: it needs a restore session.
-	// demoSession: with --demo and no --session, a session is opened first.
+	// demoSession: with --demo and no --session, a session is opened first,
+	// of sessionType ("" is Exchange).
 	auth, session, demoSession bool
+	sessionType                vb365.SessionType
 	// admin: with --demo, log in as the fake's administrator, not its
 	// restore operator.
 	admin bool
@@ -52,20 +55,27 @@ type action func(ctx context.Context, a *app) error
 
 const adminHint = "The server refused the action: exports need an administrator's login (VB365_USERNAME and a password), not a restore operator's."
 
-var commands = []*command{
+// commands are vb365's commands, in the order of the workflow: the
+// settings, sessions and mailbox commands, the OneDrive ones (onedrive.go),
+// then logout and version.
+var commands = slices.Concat(exchangeCommands, oneDriveCommands, []*command{logoutCommand, versionCommand})
+
+var exchangeCommands = []*command{
 	{
 		name: "portal-settings", summary: "show how Restore Portal is set up (needs no login)",
 		help:  "Shows the Restore Portal settings: the Microsoft Entra application whose access token a restore operator presents as the assertion.",
 		setup: portalSettings,
 	},
 	{
-		name: "sessions explore", synopsis: "[--at TIME] [--reason TEXT] [--show-deleted] [--show-all-versions] [--organization ID] [--repository ID]",
+		name: "sessions explore", synopsis: "[--type exchange|onedrive] [--at TIME] [--reason TEXT] [--show-deleted] [--show-all-versions] [--organization ID] [--repository ID]",
 		summary: "open a restore session and print its ID",
-		help: "Opens an Exchange restore session showing the data backed up before --at (default: now) and prints its ID\n" +
-			"(the whole session with --output json). A restore operator's login opens it on what the operator may\n" +
-			"restore; an administrator's on the organization they logged in to, or on --organization ID.\n" +
-			"Pass the ID to later commands with --session or VB365_SESSION, and stop the session when done:\n\n" +
+		help: "Opens a restore session showing the data backed up before --at (default: now) and prints its ID\n" +
+			"(the whole session with --output json): of mailboxes, or with --type onedrive of OneDrives. A restore\n" +
+			"operator's login opens it on what the operator may restore; an administrator's on the organization\n" +
+			"they logged in to, or on --organization ID. Pass the ID to later commands with --session or\n" +
+			"VB365_SESSION, and stop the session when done:\n\n" +
 			"  export VB365_SESSION=$(vb365 sessions explore --reason 'ticket 4711')\n" +
+			"  export VB365_SESSION=$(vb365 sessions explore --type onedrive --reason 'ticket 4712')\n" +
 			"  ...\n" +
 			"  vb365 sessions stop",
 		auth: true, unknownHint: "A restore session may have been opened. Check with 'vb365 sessions list', and stop any you do not want with 'vb365 sessions stop --session ID'.",
@@ -154,8 +164,6 @@ var commands = []*command{
 		help:    "Saves one item as an MSG file, or several as a ZIP of MSG files. Writing is as for 'export pst'.\n" + mailboxHelp,
 		auth:    true, session: true, demoSession: true, dryRun: true, forbiddenHint: adminHint, admin: true, setup: exportMSG,
 	},
-	logoutCommand,
-	versionCommand,
 }
 
 const mailboxHelp = "--mailbox takes a mailbox ID or an e-mail address (which picks the user's mailbox, not its archive)."
@@ -259,20 +267,27 @@ func needMailbox(s string) error {
 // itemIDs joins --item flags and the lines of --items-from. Reading stdin
 // that is a terminal, it says so on stderr first.
 func (a *app) itemIDs(items stringList, from string) ([]string, error) {
-	ids := append([]string(nil), items...)
+	return a.readIDs("--item", "--items-from", "item", items, from)
+}
+
+// readIDs joins the IDs of a repeatable flag (--item, --document) and the
+// lines of its file flag (--items-from, --documents-from), and checks them
+// (checkItemID). noun names what the IDs are, for the prompt.
+func (a *app) readIDs(flag, fromFlag, noun string, given stringList, from string) ([]string, error) {
+	ids := append([]string(nil), given...)
 	if from == "" {
-		return ids, checkItemIDs(ids)
+		return ids, checkIDs(flag, ids)
 	}
 	var r io.Reader = a.stdin
 	if from != "-" {
 		f, err := os.Open(from)
 		if err != nil {
-			return nil, usagef("--items-from: %v", err)
+			return nil, usagef("%s: %v", fromFlag, err)
 		}
 		defer f.Close()
 		r = f
 	} else if a.isTerminal(a.stdin) {
-		fmt.Fprintf(a.stderr, "vb365: reading item IDs from stdin, one per line; end with %s\n", endOfInput())
+		fmt.Fprintf(a.stderr, "vb365: reading %s IDs from stdin, one per line; end with %s\n", noun, endOfInput())
 	}
 	err := a.readStdin(a.ctx, func(io.Reader) error {
 		sc := bufio.NewScanner(r)
@@ -289,15 +304,15 @@ func (a *app) itemIDs(items stringList, from string) ([]string, error) {
 		if a.ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, usagef("--items-from: %v", err)
+		return nil, usagef("%s: %v", fromFlag, err)
 	}
-	return ids, checkItemIDs(ids)
+	return ids, checkIDs(flag, ids)
 }
 
-// checkItemIDs checks each of the IDs given with --item or --items-from.
-func checkItemIDs(ids []string) error {
+// checkIDs checks each of the IDs given with flag or its file flag.
+func checkIDs(flag string, ids []string) error {
 	for _, id := range ids {
-		if err := checkItemID("--item", id); err != nil {
+		if err := checkItemID(flag, id); err != nil {
 			return err
 		}
 	}
@@ -384,10 +399,16 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, usagef("--at %q: want a time such as 2026-11-30, '2026-11-30 17:00' or 2026-11-30T17:00:00Z", s)
 }
 
+// sessionTypes are the values of 'sessions explore --type': the kinds of
+// data the CLI browses.
+var sessionTypes = map[string]vb365.SessionType{"exchange": vb365.SessionTypeExchange, "onedrive": vb365.SessionTypeOneDrive}
+
 func sessionsExplore(fs *pflag.FlagSet) (func(*app) error, action) {
-	var at, reason, org, repo string
+	var at, reason, org, repo, kind string
 	var showDeleted, showAll bool
 	var t time.Time
+	var typ vb365.SessionType
+	fs.StringVar(&kind, "type", "exchange", "what the session shows: `exchange` (mailboxes) or onedrive (OneDrives)")
 	fs.StringVar(&at, "at", "", "show the data backed up before this `time` (default now)")
 	fs.StringVar(&reason, "reason", "", "free `TEXT` saying why, such as a ticket number (restore operators)")
 	fs.BoolVar(&showDeleted, "show-deleted", false, "show items deleted before the time")
@@ -395,6 +416,10 @@ func sessionsExplore(fs *pflag.FlagSet) (func(*app) error, action) {
 	fs.StringVar(&org, "organization", "", "organization `ID` to explore (administrators, on the backup provider's side)")
 	fs.StringVar(&repo, "repository", "", "backup repository `ID` to explore (v8)")
 	check := func(a *app) error {
+		var ok bool
+		if typ, ok = sessionTypes[strings.ToLower(kind)]; !ok {
+			return usagef("--type must be exchange or onedrive, not %q", kind)
+		}
 		t = a.now()
 		if at != "" {
 			var err error
@@ -422,7 +447,7 @@ func sessionsExplore(fs *pflag.FlagSet) (func(*app) error, action) {
 			err error
 		)
 		if a.admin {
-			req := &vb365.ExploreRequest{DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), RepositoryID: repo}
+			req := &vb365.ExploreRequest{DateTime: t, Type: typ, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), RepositoryID: repo}
 			if org != "" {
 				s, err = a.client.RestoreSessions.ExploreOrganization(ctx, org, req)
 			} else {
@@ -430,7 +455,7 @@ func sessionsExplore(fs *pflag.FlagSet) (func(*app) error, action) {
 			}
 		} else {
 			s, err = a.client.RestoreSessions.OperatorExplore(ctx, &vb365.OperatorExploreRequest{
-				DateTime: t, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), Reason: reason, RepositoryID: repo,
+				DateTime: t, Type: typ, ShowDeleted: opt(showDeleted), ShowAllVersions: opt(showAll), Reason: reason, RepositoryID: repo,
 			})
 		}
 		if err != nil {
@@ -721,20 +746,10 @@ func restoreItems(fs *pflag.FlagSet) (func(*app) error, action) {
 			_, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, req)
 			return a.dryReport(err)
 		}
-		// The newest event of the session so far, on the server's clock:
-		// with --wait, what starts after it is this restore's.
-		var newest time.Time
-		if wait {
-			for ev, err := range a.client.RestoreSessions.Events(ctx, a.g.session, nil) {
-				if err != nil {
-					return err
-				}
-				if ev.StartTime.After(newest) {
-					newest = ev.StartTime
-				}
-			}
+		f, err := a.beforeRestore(ctx, wait)
+		if err != nil {
+			return err
 		}
-		sent := a.now()
 		res, err := a.client.Mailboxes.OperatorRestore(ctx, a.g.session, id, req)
 		if err != nil {
 			return err
@@ -745,84 +760,149 @@ func restoreItems(fs *pflag.FlagSet) (func(*app) error, action) {
 			target = "(original folder)"
 		}
 		fields := []field{{"Restore session", res.SessionID}, {"Mailbox", id}, {"Items", strconv.Itoa(len(ids))}, {"Folder", target}}
-		var failed int
-		if wait {
-			// Only this restore's events: not those of earlier restores in
-			// the session, which the server's own clock tells apart when
-			// the restore is followed in the session it was sent in.
-			since := sent.Add(-clockSkew)
-			if res.SessionID == a.g.session && newest.After(since) {
-				since = newest.Add(time.Nanosecond)
-			}
-			sum, err := a.client.RestoreSessions.Wait(ctx, res.SessionID, &vb365.WaitOptions{Since: since})
-			if err != nil {
-				return fmt.Errorf("the restore was sent; following it failed (see 'vb365 sessions events --session %s'): %w", res.SessionID, err)
-			}
-			rec.Summary = &summaryJSON{Restored: sum.Restored, Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings}
-			fields = append(fields, field{"Restored", strconv.Itoa(sum.Restored)}, field{"Failed", strconv.Itoa(sum.Failed)},
-				field{"Skipped", strconv.Itoa(sum.Skipped)}, field{"Warnings", strconv.Itoa(sum.Warnings)})
-			failed = sum.Failed
+		if !wait {
+			return a.out.one(rec, fields...)
 		}
-		if err := a.out.one(rec, fields...); err != nil {
+		sum, err := a.followRestore(ctx, f, res.SessionID)
+		if err != nil {
 			return err
 		}
-		if failed > 0 {
-			return fmt.Errorf("%d restore event(s) failed; see 'vb365 sessions events --session %s'", failed, res.SessionID)
+		rec.Summary = summaryRecord(sum)
+		return a.restored(rec, sum, res.SessionID, append(fields, summaryFields(sum)...))
+	}
+}
+
+// restoreFollow is what following a restore operator's restore (--wait)
+// needs from before it was sent: to tell its events from those of earlier
+// restores in the session.
+type restoreFollow struct {
+	newest time.Time // the session's newest event before, on the server's clock
+	sent   time.Time // when the restore was sent, on ours
+}
+
+// beforeRestore is called just before a restore operator's restore is sent:
+// with --wait it reads the session's newest event.
+func (a *app) beforeRestore(ctx context.Context, wait bool) (*restoreFollow, error) {
+	f := &restoreFollow{}
+	if wait {
+		for ev, err := range a.client.RestoreSessions.Events(ctx, a.g.session, nil) {
+			if err != nil {
+				return nil, err
+			}
+			if ev.StartTime.After(f.newest) {
+				f.newest = ev.StartTime
+			}
+		}
+	}
+	f.sent = a.now()
+	return f, nil
+}
+
+// followRestore waits for the restore followed by the session sessionID to
+// end and sums up its events: only this restore's, not those of earlier
+// restores in the session, which the server's own clock tells apart when
+// the restore is followed in the session it was sent in.
+func (a *app) followRestore(ctx context.Context, f *restoreFollow, sessionID string) (*vb365.RestoreSummary, error) {
+	since := f.sent.Add(-clockSkew)
+	if sessionID == a.g.session && f.newest.After(since) {
+		since = f.newest.Add(time.Nanosecond)
+	}
+	sum, err := a.client.RestoreSessions.Wait(ctx, sessionID, &vb365.WaitOptions{Since: since})
+	if err != nil {
+		return nil, fmt.Errorf("the restore was sent; following it failed (see 'vb365 sessions events --session %s'): %w", sessionID, err)
+	}
+	return sum, nil
+}
+
+func summaryRecord(sum *vb365.RestoreSummary) *summaryJSON {
+	return &summaryJSON{Restored: sum.Restored, Failed: sum.Failed, Skipped: sum.Skipped, Warnings: sum.Warnings}
+}
+
+func summaryFields(sum *vb365.RestoreSummary) []field {
+	return []field{{"Restored", strconv.Itoa(sum.Restored)}, {"Failed", strconv.Itoa(sum.Failed)},
+		{"Skipped", strconv.Itoa(sum.Skipped)}, {"Warnings", strconv.Itoa(sum.Warnings)}}
+}
+
+// restored writes the result of a restore that was followed to its end;
+// failed events make it fail (exit code 1).
+func (a *app) restored(rec any, sum *vb365.RestoreSummary, sessionID string, fields []field) error {
+	if err := a.out.one(rec, fields...); err != nil {
+		return err
+	}
+	if sum.Failed > 0 {
+		return fmt.Errorf("%d restore event(s) failed; see 'vb365 sessions events --session %s'", sum.Failed, sessionID)
+	}
+	return nil
+}
+
+// outFlags are --out and --force: the flags of the commands that write a
+// file (export pst, export msg, save documents).
+type outFlags struct {
+	out   string
+	force bool
+}
+
+func (o *outFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.out, "out", "", "write to `FILE`; - writes to stdout")
+	fs.BoolVar(&o.force, "force", false, "replace FILE if it exists")
+}
+
+// check checks --out, before anything is sent: it must be given, and be a
+// file whose directory exists, which exists only with --force; "-" is
+// stdout, which must not be a terminal. example is a file name to suggest
+// when --out is a directory.
+func (o *outFlags) check(a *app, example string) error {
+	switch {
+	case o.out == "":
+		return usagef("--out FILE is required (- writes to stdout)")
+	case o.out == "-":
+		if a.isTerminal(a.stdout) {
+			return usagef("--out - would write the file to the terminal; send stdout to a file or a program")
 		}
 		return nil
 	}
+	fi, err := os.Stat(o.out)
+	switch {
+	case err == nil && fi.IsDir():
+		return usagef("--out %s is a directory; give a file name, such as %s", o.out, filepath.Join(o.out, example))
+	case err == nil && !o.force:
+		return usagef("%s exists; give --force to replace it", o.out)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return usagef("--out %s: %v", o.out, pathProblem(err))
+	}
+	if dir := filepath.Dir(o.out); dir != "." {
+		if fi, err := os.Stat(dir); err != nil {
+			return usagef("--out %s: the directory %s %s", o.out, dir, pathProblem(err))
+		} else if !fi.IsDir() {
+			return usagef("--out %s: %s is not a directory", o.out, dir)
+		}
+	}
+	return nil
 }
 
 // downloadFlags are the flags of the export commands.
 type downloadFlags struct {
-	mailbox, from, out string
-	items              stringList
-	force              bool
-	ids                []string // --item and --items-from, after the checks
+	outFlags
+	mailbox, from string
+	items         stringList
+	ids           []string // --item and --items-from, after the checks
 }
 
 func (d *downloadFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.mailbox, "mailbox", "", "mailbox `ID` or e-mail address")
 	fs.Var(&d.items, "item", "item `ID` to export; repeat for more")
 	fs.StringVar(&d.from, "items-from", "", "read item IDs from `FILE`, one per line ('-': stdin)")
-	fs.StringVar(&d.out, "out", "", "write to `FILE`; - writes to stdout")
-	fs.BoolVar(&d.force, "force", false, "replace FILE if it exists")
+	d.outFlags.register(fs)
 }
 
-// check reads the items and checks --out, before anything is sent: it must
-// be given, and be a file whose directory exists, which exists only with
-// --force; "-" is stdout, which must not be a terminal.
+// check reads the items and checks --out (outFlags.check), before anything
+// is sent.
 func (d *downloadFlags) check(a *app) error {
 	var err error
 	if d.ids, err = a.itemIDs(d.items, d.from); err != nil {
 		return err
 	}
-	switch {
-	case d.out == "":
-		return usagef("--out FILE is required (- writes to stdout)")
-	case d.out == "-":
-		if a.isTerminal(a.stdout) {
-			return usagef("--out - would write the file to the terminal; send stdout to a file or a program")
-		}
-		return nil
-	}
-	fi, err := os.Stat(d.out)
-	switch {
-	case err == nil && fi.IsDir():
-		return usagef("--out %s is a directory; give a file name, such as %s", d.out, filepath.Join(d.out, "export"+d.ext(a)))
-	case err == nil && !d.force:
-		return usagef("%s exists; give --force to replace it", d.out)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return usagef("--out %s: %v", d.out, pathProblem(err))
-	}
-	if dir := filepath.Dir(d.out); dir != "." {
-		if fi, err := os.Stat(dir); err != nil {
-			return usagef("--out %s: the directory %s %s", d.out, dir, pathProblem(err))
-		} else if !fi.IsDir() {
-			return usagef("--out %s: %s is not a directory", d.out, dir)
-		}
-	}
-	return nil
+	return d.outFlags.check(a, "export"+d.ext(a))
 }
 
 func (d *downloadFlags) needMailbox() error { return needMailbox(d.mailbox) }
@@ -854,7 +934,7 @@ func pathProblem(err error) string {
 // download streams what fetch writes into d.out: into a temporary file
 // beside it, renamed to d.out when complete and removed otherwise; or to
 // stdout for "-", and nowhere for a dry run.
-func (a *app) download(d *downloadFlags, label string, fetch func(w io.Writer, opts vb365.DownloadOptions) (*vb365.Download, error)) (err error) {
+func (a *app) download(d *outFlags, label string, fetch func(w io.Writer, opts vb365.DownloadOptions) (*vb365.Download, error)) (err error) {
 	if a.dry != nil {
 		_, err := fetch(io.Discard, vb365.DownloadOptions{})
 		return a.dryReport(err)
@@ -945,7 +1025,7 @@ func exportPST(fs *pflag.FlagSet) (func(*app) error, action) {
 		if err != nil {
 			return err
 		}
-		return a.download(&d, "export pst", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
+		return a.download(&d.outFlags, "export pst", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
 			return a.client.Mailboxes.ExportToPST(ctx, a.g.session, id, scope, w, &vb365.ExportOptions{DownloadOptions: o, ContentKeyword: keyword})
 		})
 	}
@@ -974,7 +1054,7 @@ func exportMSG(fs *pflag.FlagSet) (func(*app) error, action) {
 		if err != nil {
 			return err
 		}
-		return a.download(&d, "export msg", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
+		return a.download(&d.outFlags, "export msg", func(w io.Writer, o vb365.DownloadOptions) (*vb365.Download, error) {
 			return a.client.Mailboxes.Save(ctx, a.g.session, id, scope, w, &o)
 		})
 	}

@@ -11,13 +11,15 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const helpIntro = `vb365: restore mail from Veeam Backup for Microsoft 365, for help desks and scripts.
+const helpIntro = `vb365: restore mail and OneDrive documents from Veeam Backup for Microsoft 365, for
+help desks and scripts.
 
 Usage:
   vb365 [global flags] <command> [flags]
 
 Commands follow the restore workflow: open a restore session, find the mailbox,
-folder and items, restore or export them, read the session's events, stop it.
+folder and items (or the OneDrive, its folders and documents), restore or export
+them, read the session's events, stop it.
 `
 
 const helpGlobals = `
@@ -46,13 +48,15 @@ Login:
   removes the file; --no-token-cache keeps none and logs out at the end.
 
 Actions:
-  --dry-run (restore items, export pst, export msg) prints the request the
-  command would send (method, path, and body with secrets REDACTED), sends
-  nothing and exits 0. The login and the look-ups it needs (a mailbox's
-  e-mail address) still go to the server. A restore that overwrites asks first
-  when stdin is a terminal, and needs --yes when it is not.
-  --items-from -, --password-stdin and --assertion-stdin read stdin; on a
-  terminal a line on stderr says that vb365 waits for it.
+  --dry-run (restore items, export pst, export msg, restore documents, save
+  documents) prints the request the command would send (method, path, and body
+  with secrets REDACTED), sends nothing and exits 0. The login and the look-ups
+  it needs (a mailbox's e-mail address, a OneDrive's name, the documents a
+  restore sends whole) still go to the server. A restore that overwrites
+  (restore documents --overwrite) asks first when stdin is a terminal, and
+  needs --yes when it is not.
+  --items-from -, --documents-from -, --password-stdin and --assertion-stdin
+  read stdin; on a terminal a line on stderr says that vb365 waits for it.
 
 Shell completion:
   'vb365 completion bash|zsh|fish|powershell' prints a completion script:
@@ -79,12 +83,14 @@ var exitCodes = []struct {
 const helpDemo = `
 Demo:
   --demo runs the command against a fresh in-process fake server (package
-  vb365test) with a small tenant (alice@, bob@ and support@contoso.onmicrosoft.com)
-  and logs in as its restore operator. Each command starts its own fake
-  server, so sessions do not carry over between commands: without --session,
-  commands that need a restore session open one first. It says so when it
-  ignores a flag (--url, --ca-file...).
+  vb365test) with a small tenant (alice@, bob@ and support@contoso.onmicrosoft.com,
+  and the OneDrives of Alice Johnson and Bob Smith) and logs in as its restore
+  operator. Each command starts its own fake server, so sessions do not carry
+  over between commands: without --session, commands that need a restore
+  session open one first, of OneDrives for the OneDrive commands. It says so
+  when it ignores a flag (--url, --ca-file...).
     vb365 --demo items list --mailbox alice@contoso.onmicrosoft.com
+    vb365 --demo documents list --onedrive 'Alice Johnson' --include-folders
 
 Example against a server:
   export VB365_URL=https://vb365.example.com:4443
@@ -93,6 +99,10 @@ Example against a server:
   vb365 folders list --mailbox alice@example.com
   vb365 items list --mailbox alice@example.com --folder <ID> --max 20
   vb365 restore items --mailbox alice@example.com --item <ID> --folder "Restored" --wait
+  vb365 sessions stop
+  export VB365_SESSION=$(vb365 sessions explore --type onedrive --reason "ticket 4712")
+  vb365 documents list --onedrive alice@example.com --include-folders
+  vb365 restore documents --onedrive alice@example.com --document <ID> --wait
   vb365 sessions stop
 
 Run 'vb365 help <command>' for a command's flags.

@@ -1,7 +1,8 @@
 // Command vb365 is a command-line tool for the Veeam Backup for Microsoft 365
 // REST API, for help desks and automation scripts: open a restore session,
-// browse mailboxes, folders and items, restore items, export them, and read
-// what the server did. It is a thin layer over package
+// browse mailboxes, folders and items, or OneDrives, folders and documents;
+// restore items and documents, export or save them, and read what the
+// server did. It is a thin layer over package
 // github.com/vb365-go/vb365, with its commands, flags, help and shell
 // completion from github.com/spf13/cobra and --jq from github.com/itchyny/gojq.
 //

@@ -38,6 +38,18 @@ var argFlags = map[string]string{
 	"opts.Name":           "--name",
 	"opts.FolderID":       "--folder",
 	"opts.Limit":          "--page-size",
+	"oneDriveID":          "--onedrive",
+	"documentID":          "--document",
+	"versionID":           "--version",
+	"req.Documents":       "--document",
+	"req.Action":          "--overwrite",
+	"req.Versions":        "--all-versions",
+	"scope.Documents":     "--document",
+	"scope.DocumentID":    "--document",
+	"scope.FolderID":      "--folder",
+	"scope.VersionID":     "--version",
+	"opts.IncludeFolders": "--include-folders",
+	"opts.AsZip":          "--zip",
 	"serverURL":           "--url (VB365_URL)",
 	"v":                   "--api-version",
 	"username":            "--username (VB365_USERNAME)",
@@ -46,15 +58,21 @@ var argFlags = map[string]string{
 	"assertion":           "the assertion",
 }
 
-var indexedArg = regexp.MustCompile(`^(.+)\[(\d+)\]$`)
+var indexedArg = regexp.MustCompile(`^(.+)\[(\d+)\](?:\.([A-Za-z]+))?$`)
 
 // argName is the CLI's name for the SDK's argument arg: "req.ItemIDs[2]"
-// is "--item (the 3rd)".
+// is "--item (the 3rd)", "req.Documents[0].ID" "--document (the 1st)", and
+// another field of a document as the server sent it, such as
+// "req.Documents[1].Name", "the Name of --document (the 2nd)".
 func argName(arg string) string {
 	if m := indexedArg.FindStringSubmatch(arg); m != nil {
 		if f, ok := argFlags[m[1]]; ok {
 			n, _ := strconv.Atoi(m[2])
-			return fmt.Sprintf("%s (the %s)", f, ordinal(n+1))
+			name := fmt.Sprintf("%s (the %s)", f, ordinal(n+1))
+			if m[3] != "" && m[3] != "ID" {
+				name = "the " + m[3] + " of " + name
+			}
+			return name
 		}
 	}
 	if f, ok := argFlags[arg]; ok {
@@ -87,6 +105,12 @@ var goWords = strings.NewReplacer(
 	"ScopeFolder and ScopeMailbox", "--folder and --whole-mailbox",
 	"ScopeItems or ScopeItem", "--item",
 	"open a new one", "open a new one with 'vb365 sessions explore'",
+	// The CLI reads every document whole before it sends it: a field
+	// missing is the server's answer's.
+	"send documents whole, as browsed (GetDocument gets one by its ID)", "the server's answer for the document lacks it",
+	"send its documents, or use OneDriveFolders", "give its documents ('vb365 documents list --parent' lists them)",
+	"must be a version's VersionID (from Versions)", "must be a VERSION ID from 'vb365 documents versions'",
+	"OneDriveDocument and OneDriveDocumentVersion only", "one --document only",
 	"vb365: ", "",
 )
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -209,6 +210,15 @@ func (o output) when(t time.Time) string {
 	return t.Local().Format("2006-01-02 15:04")
 }
 
+// bytes formats a size: with a binary unit in a table, a number of bytes
+// in tab-separated lines.
+func (o output) bytes(n int64) string {
+	if o.tsv {
+		return strconv.FormatInt(n, 10)
+	}
+	return humanBytes(n)
+}
+
 // timePtr is a time for JSON: null when the server sent none.
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
@@ -386,6 +396,53 @@ type summaryJSON struct {
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
 	Warnings int `json:"warnings"`
+}
+
+type oneDriveJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+func oneDriveRecord(od *vb365.OneDrive) oneDriveJSON {
+	return oneDriveJSON{ID: od.ID, Name: od.Name, URL: od.URL}
+}
+
+type documentJSON struct {
+	ID         string `json:"id"`
+	OneDriveID string `json:"oneDriveId"`
+	ParentID   string `json:"parentId"` // "" at the root of the OneDrive
+	Name       string `json:"name"`
+	IsFolder   bool   `json:"isFolder"`
+	SizeBytes  int64  `json:"sizeBytes"`
+	// Version is the version's label ("3.0"); VersionID is what --version
+	// takes.
+	Version          string     `json:"version"`
+	VersionID        int64      `json:"versionId"`
+	CreatedBy        string     `json:"createdBy"`
+	CreationTime     *time.Time `json:"creationTime"`
+	ModifiedBy       string     `json:"modifiedBy"`
+	ModificationTime *time.Time `json:"modificationTime"`
+}
+
+// documentRecord converts d; the SDK sets its OneDriveID on every version.
+func documentRecord(d *vb365.Document) documentJSON {
+	return documentJSON{
+		ID: d.ID, OneDriveID: d.OneDriveID, ParentID: d.ParentID, Name: d.Name, IsFolder: d.IsFolder, SizeBytes: d.SizeBytes,
+		Version: d.Version, VersionID: d.VersionID, CreatedBy: d.CreatedBy, CreationTime: timePtr(d.CreationTime),
+		ModifiedBy: d.ModifiedBy, ModificationTime: timePtr(d.ModificationTime),
+	}
+}
+
+type documentRestoreJSON struct {
+	SessionID     string `json:"sessionId"`
+	OneDriveID    string `json:"oneDriveId"`
+	DocumentCount int    `json:"documentCount"`
+	// Versions is "Last" or "All"; Action is "Keep" or "Overwrite".
+	Versions string `json:"versions"`
+	Action   string `json:"action"`
+	// Set with --wait: the session's events summed up.
+	Summary *summaryJSON `json:"summary,omitempty"`
 }
 
 type downloadJSON struct {
