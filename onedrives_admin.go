@@ -465,7 +465,8 @@ func (s *OneDrivesService) RestoreOneDrives(ctx context.Context, sessionID strin
 type OneDriveSaveOptions struct {
 	DownloadOptions
 	// AsZip zips a single document (OneDriveDocument and
-	// OneDriveDocumentVersion only; the other scopes always come zipped).
+	// OneDriveDocumentVersion). The other scopes come zipped whatever it
+	// says.
 	AsZip bool
 }
 
@@ -501,10 +502,6 @@ func (s *OneDrivesService) Save(ctx context.Context, sessionID, oneDriveID strin
 		b, _ = json.Marshal(struct {
 			AsZip bool `json:"asZip"`
 		}{o.AsZip})
-	default:
-		if o.AsZip {
-			return nil, invalidArg("opts.AsZip", "applies to OneDriveDocument and OneDriveDocumentVersion only")
-		}
 	}
 	return s.client.download(ctx, &request{op: "OneDrives.Save", method: "POST", path: t.path, body: b}, w, &o.DownloadOptions)
 }

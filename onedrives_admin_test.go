@@ -339,9 +339,6 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{"req.ChangedItems", func() error {
 			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", OneDriveDocument("d1"), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "x", ChangedItems: true}))
 		}},
-		{"opts.AsZip", func() error {
-			return first(c6.OneDrives.Save(ctx, "s1", "od1", OneDriveFolder("f1"), io.Discard, &OneDriveSaveOptions{AsZip: true}))
-		}},
 		{"w", func() error { return first(c6.OneDrives.Save(ctx, "s1", "od1", WholeOneDrive(), nil, nil)) }},
 		{"req.To", func() error {
 			return c6.OneDrives.Send(ctx, "s1", "od1", WholeOneDrive(), &OneDriveSendRequest{From: "a@b"})

@@ -49,7 +49,6 @@ var argFlags = map[string]string{
 	"scope.FolderID":      "--folder",
 	"scope.VersionID":     "--version",
 	"opts.IncludeFolders": "--include-folders",
-	"opts.AsZip":          "--zip",
 	"serverURL":           "--url (VB365_URL)",
 	"v":                   "--api-version",
 	"username":            "--username (VB365_USERNAME)",
