@@ -475,11 +475,7 @@ func (s *Server) handleSessions(w http.ResponseWriter, req *http.Request, c call
 			return key(b).Compare(key(a))
 		})
 	}
-	lo, hi := pp.window(len(sel))
-	res := make([]sessionJSON, 0, hi-lo)
-	for _, ss := range sel[lo:hi] {
-		res = append(res, s.sessionView(c, ss))
-	}
+	res := pageView(pp, len(sel), func(i int) sessionJSON { return s.sessionView(c, sel[i]) })
 	s.mu.Unlock()
 	s.writePage(w, c, "/"+c.vs+"/RestoreSessions", extra, pp, len(sel), res)
 }
@@ -574,11 +570,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, req *http.Request, c call) 
 		s.mu.Unlock()
 		return
 	}
-	lo, hi := pp.window(len(ss.events))
-	res := make([]eventJSON, 0, hi-lo)
-	for _, e := range ss.events[lo:hi] {
-		res = append(res, s.eventView(c, ss, e))
-	}
+	res := pageView(pp, len(ss.events), func(i int) eventJSON { return s.eventView(c, ss, ss.events[i]) })
 	total := len(ss.events)
 	s.mu.Unlock()
 	s.writePage(w, c, "/"+c.vs+"/RestoreSessions/"+ss.id+"/Events", nil, pp, total, res)
@@ -715,11 +707,7 @@ func (s *Server) handleMailboxes(w http.ResponseWriter, req *http.Request, c cal
 		return
 	}
 	all := s.idx.mailboxes
-	lo, hi := pp.window(len(all))
-	res := make([]mailboxJSON, 0, hi-lo)
-	for _, mi := range all[lo:hi] {
-		res = append(res, mailboxView(c, sid, mi.mb))
-	}
+	res := pageView(pp, len(all), func(i int) mailboxJSON { return mailboxView(c, sid, all[i].mb) })
 	s.writePage(w, c, mailboxesPath(c, sid), nil, pp, len(all), res)
 }
 
@@ -811,11 +799,7 @@ func (s *Server) handleFolders(w http.ResponseWriter, req *http.Request, c call)
 		}
 		sel = filtered
 	}
-	lo, hi := pp.window(len(sel))
-	res := make([]folderJSON, 0, hi-lo)
-	for _, f := range sel[lo:hi] {
-		res = append(res, folderView(c, sid, f))
-	}
+	res := pageView(pp, len(sel), func(i int) folderJSON { return folderView(c, sid, sel[i]) })
 	s.writePage(w, c, mailboxesPath(c, sid)+"/"+mi.mb.id+"/folders", extra, pp, len(sel), res)
 }
 
@@ -929,11 +913,7 @@ func (s *Server) handleItems(w http.ResponseWriter, req *http.Request, c call) {
 		}
 		sel = f.items
 	}
-	lo, hi := pp.window(len(sel))
-	res := make([]itemJSON, 0, hi-lo)
-	for _, it := range sel[lo:hi] {
-		res = append(res, itemView(c, sid, it))
-	}
+	res := pageView(pp, len(sel), func(i int) itemJSON { return itemView(c, sid, sel[i]) })
 	s.writePage(w, c, mailboxesPath(c, sid)+"/"+mi.mb.id+"/items", extra, pp, len(sel), res)
 }
 

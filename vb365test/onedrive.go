@@ -370,11 +370,7 @@ func (s *Server) handleOneDrives(w http.ResponseWriter, req *http.Request, c cal
 		return
 	}
 	all := s.idx.oneDrives
-	lo, hi := pp.window(len(all))
-	res := make([]oneDriveJSON, 0, hi-lo)
-	for _, oi := range all[lo:hi] {
-		res = append(res, oneDriveView(c, sid, oi.od))
-	}
+	res := pageView(pp, len(all), func(i int) oneDriveJSON { return oneDriveView(c, sid, all[i].od) })
 	s.writePage(w, c, oneDrivesPath(c, sid), nil, pp, len(all), res)
 }
 
@@ -428,11 +424,7 @@ func (s *Server) handleDriveList(w http.ResponseWriter, req *http.Request, c cal
 			sel = append(sel, it)
 		}
 	}
-	lo, hi := pp.window(len(sel))
-	res := make([]driveItemJSON, 0, hi-lo)
-	for _, it := range sel[lo:hi] {
-		res = append(res, driveItemView(c, sid, it, 0))
-	}
+	res := pageView(pp, len(sel), func(i int) driveItemJSON { return driveItemView(c, sid, sel[i], 0) })
 	seg := "/Documents"
 	if c.route == RouteOneDriveFolders {
 		seg = "/Folders"
@@ -485,16 +477,14 @@ func (s *Server) handleDocumentVersions(w http.ResponseWriter, req *http.Request
 		return
 	}
 	n := len(it.versions) + 1
-	lo, hi := pp.window(n)
-	res := make([]driveItemJSON, 0, hi-lo)
-	for i := lo; i < hi; i++ {
+	res := pageView(pp, n, func(i int) driveItemJSON {
 		j := driveItemView(c, sid, it, i+1)
 		j.IsFolder = nil // PageOfRESTOneDriveDocument on every version
 		if c.version >= 7 {
 			f := false
 			j.IsFolder = &f
 		}
-		res = append(res, j)
-	}
+		return j
+	})
 	s.writePage(w, c, oneDrivesPath(c, sid)+"/"+url.PathEscape(it.drive.id)+"/Documents/"+it.id+"/Versions", nil, pp, n, res)
 }

@@ -223,11 +223,7 @@ func (s *Server) handleFolderVersions(w http.ResponseWriter, req *http.Request, 
 		return
 	}
 	n := it.Versions()
-	lo, hi := pp.window(n)
-	res := make([]driveItemJSON, 0, hi-lo)
-	for i := lo; i < hi; i++ {
-		res = append(res, driveItemView(c, sid, it, i+1))
-	}
+	res := pageView(pp, n, func(i int) driveItemJSON { return driveItemView(c, sid, it, i+1) })
 	s.writePage(w, c, oneDrivesPath(c, sid)+"/"+url.PathEscape(it.drive.id)+"/Folders/"+it.id+"/Versions", nil, pp, n, res)
 }
 
@@ -1133,10 +1129,6 @@ func (s *Server) handleOneDriveSearch(w http.ResponseWriter, req *http.Request, 
 		s.searchSets[setID] = &key
 		s.mu.Unlock()
 	}
-	lo, hi := pp.window(len(items))
-	res := make([]driveItemJSON, 0, hi-lo)
-	for _, it := range items[lo:hi] {
-		res = append(res, driveItemView(c, sid, it, 0))
-	}
+	res := pageView(pp, len(items), func(i int) driveItemJSON { return driveItemView(c, sid, items[i], 0) })
 	s.writePageSet(w, c, base, url.Values{"setId": {setID}}, pp, len(items), res, setID)
 }

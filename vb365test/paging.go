@@ -16,6 +16,17 @@ func (p pageParams) window(total int) (int, int) {
 	return lo, hi
 }
 
+// pageView returns the views of the results in the page's window of n
+// results; view(i) makes the view of result i.
+func pageView[V any](p pageParams, n int, view func(i int) V) []V {
+	lo, hi := p.window(n)
+	res := make([]V, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		res = append(res, view(i))
+	}
+	return res
+}
+
 // parsePage reads offset and limit; on bad values it answers 400.
 // offset defaults to 0; limit defaults to 30 and must be 1..max.
 func (s *Server) parsePage(w http.ResponseWriter, req *http.Request, c call) (pageParams, bool) {

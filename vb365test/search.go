@@ -129,11 +129,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, req *http.Request, c call) 
 		s.searchSets[setID] = &key
 		s.mu.Unlock()
 	}
-	lo, hi := pp.window(len(items))
-	res := make([]itemJSON, 0, hi-lo)
-	for _, it := range items[lo:hi] {
-		res = append(res, itemView(c, sid, it))
-	}
+	res := pageView(pp, len(items), func(i int) itemJSON { return itemView(c, sid, items[i]) })
 	s.writePageSet(w, c, base, url.Values{"setId": {setID}}, pp, len(items), res, setID)
 }
 
