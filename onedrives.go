@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -235,8 +236,11 @@ func idArg(folder bool) string {
 
 // versionProblem says what is wrong with a version's ID, or "".
 func versionProblem(versionID int64) string {
-	if versionID <= 0 {
+	switch {
+	case versionID <= 0:
 		return "must be a version's VersionID (from Versions), greater than 0"
+	case versionID > math.MaxInt32:
+		return "is " + strconv.FormatInt(versionID, 10) + "; a version's VersionID is an int32"
 	}
 	return ""
 }
@@ -363,6 +367,8 @@ func documentBodies(arg string, docs []Document, folders bool) ([]documentBody, 
 			return nil, invalidArg(a+".CreationTime", whole)
 		case d.ModificationTime.IsZero():
 			return nil, invalidArg(a+".ModificationTime", whole)
+		case d.VersionID < 0 || d.VersionID > math.MaxInt32:
+			return nil, invalidArg(a+".VersionID", "is "+strconv.FormatInt(d.VersionID, 10)+"; a version's VersionID is an int32")
 		case d.IsFolder && !folders:
 			return nil, invalidArg(a, "is a folder ("+strconv.Quote(d.Name)+"); send its documents, or use OneDriveFolders")
 		case !d.IsFolder && folders:

@@ -21,8 +21,8 @@ func checkCtx(ctx context.Context) error {
 }
 
 // checkID refuses an ID that cannot name anything on the server: empty,
-// blank, over-long, with control characters, or with ".." (which no VB365
-// ID contains, and which could walk a path elsewhere).
+// blank, over-long, with control characters, with ".." or being "." (which
+// no VB365 ID contains or is, and which could walk a path elsewhere).
 func checkID(arg, id string) error {
 	if p := idProblem(id); p != "" {
 		return invalidArg(arg, p)
@@ -39,6 +39,10 @@ func idProblem(id string) string {
 		return "is longer than " + strconv.Itoa(maxIDLength) + " bytes"
 	case strings.Contains(id, ".."):
 		return "must not contain \"..\""
+	case id == ".":
+		// A dot segment: servers and proxies drop it, and the path names
+		// another operation (.../OneDrives/./restore is the bulk restore).
+		return "must not be \".\""
 	}
 	for i := 0; i < len(id); i++ {
 		if id[i] < 0x20 || id[i] == 0x7f {
