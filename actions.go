@@ -3,14 +3,15 @@ package vb365
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 )
 
 // This file holds what the administrators' actions of every workload share:
 // the target an action applies to, how a target becomes the action's path,
-// and how a restore is sent and its answer read. Downloads (exports and
-// saves) are in download.go. Each workload wraps a target in a type of its own (Scope for
+// and how a restore is sent and its answer read. What downloads (exports and
+// saves) share is in download.go. Each workload wraps a target in a type of its own (Scope for
 // mailboxes, OneDriveScope for OneDrives), so that a mailbox's scope cannot
 // be given to a OneDrive's action.
 
@@ -89,7 +90,7 @@ func (t *target) route(l *layout, op string, allowed kindSet, sessionID, ownerID
 		if t.kind == targetNone {
 			return "", invalidArg("scope", "must be set ("+orList(names)+")")
 		}
-		return "", invalidArg("scope", op+" takes "+orList(names)+" only, not "+l.constructors[t.kind])
+		return "", invalidArg("scope", op+" takes "+orList(names)+" only")
 	}
 	ids := []string{l.baseArgs[0], sessionID, l.baseArgs[1], ownerID}
 	format := l.base
@@ -137,7 +138,7 @@ func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &id); err != nil {
 		return err
 	}
-	if id.SessionID != "" {
+	if strings.TrimSpace(id.SessionID) != "" {
 		a.SessionID = id.SessionID
 		return nil
 	}
@@ -145,13 +146,25 @@ func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, a.Statistics)
 }
 
-// operatorRestoreCheck is how a restore operator finds out whether a
-// restore whose outcome is unknown ran.
-const operatorRestoreCheck = "read the restore session's events (RestoreSessions.Events) for this restore before sending it again"
-
 // restoreCheck is how to find out whether a restore whose outcome is
 // unknown ran.
 const restoreCheck = "read the restore session's events (RestoreSessions.Events) to see whether the restore ran before sending it again"
+
+// errNoSession is what an answer lacks that names no session to follow
+// the restore by.
+var errNoSession = errors.New("the answer names no sessionId to follow the restore by")
+
+// sendOperatorRestore sends a restore operator's restore (unsafe), whose
+// answer on every version is the session that follows it. An answer
+// without one is a restore that may have run: its outcome is unknown.
+func sendOperatorRestore(ctx context.Context, c *Client, op, path string, body []byte) (*RestoreResult, error) {
+	r := &request{op: op, method: "POST", path: path, body: body, unsafe: true, check: restoreCheck}
+	res, err := call[RestoreResult](ctx, c, r, nil)
+	if err == nil && strings.TrimSpace(res.SessionID) == "" {
+		return nil, c.decodeError(ctx, r, errNoSession)
+	}
+	return res, err
+}
 
 // sendRestore sends an administrator's restore or copy (unsafe) and reads
 // its answer; secrets are the credentials' values the body carries, kept
@@ -162,7 +175,13 @@ func sendRestore[S any](ctx context.Context, c *Client, op, path string, body an
 		return nil, err
 	}
 	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets, vcheck: needVersions(newer...)}
-	return call[asyncAnswer[S]](ctx, c, r, nil)
+	ans, err := call[asyncAnswer[S]](ctx, c, r, nil)
+	if err == nil && ans.SessionID == "" && c.APIVersion() >= V8 {
+		// v8 servers answer every restore with the session that follows
+		// it (RESTAsyncRestoreResponse); statistics are not v8's answer.
+		return nil, c.decodeError(ctx, r, errNoSession)
+	}
+	return ans, err
 }
 
 // sendMessage sends an administrator's send action (unsafe: a message sent

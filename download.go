@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"hash"
 	"hash/crc32"
 	"io"
 	"net/http"
@@ -144,14 +143,23 @@ func (c *Client) download(ctx context.Context, r *request, w io.Writer, opts *Do
 		o.MaxResumes = DefaultMaxResumes
 	}
 	d := &Download{Total: -1}
-	dl := &downloader{op: r.op, d: d, pw: &progressWriter{w: w, d: d, sum: crc32.NewIEEE(), progress: o.Progress}}
+	dl := &downloader{op: r.op, d: d, pw: &progressWriter{w: w, d: d, progress: o.Progress}}
 	r.stall = o.StallTimeout
 	r.stream = dl.receive
 	for {
-		r.rangeFrom, r.ifRange = d.Written, ""
+		r.ifRange, dl.from = "", mark{d.Written, dl.pw.sum}
 		if d.Written > 0 {
 			r.ifRange = dl.validator()
+			if r.ifRange == "" {
+				// Without a validator a range cannot be told from the
+				// same bytes of another file: ask from a mark before
+				// the bytes written, and check the bytes sent again
+				// (see receive). Before the first mark, the whole file
+				// is asked for, and its first bytes checked.
+				dl.from = dl.pw.overlap()
+			}
 		}
+		r.rangeFrom = dl.from.at
 		err := c.do(ctx, r, nil)
 		var broken *brokenBody
 		if err == nil || !errors.As(err, &broken) || d.Resumes >= o.MaxResumes || ctx.Err() != nil {
@@ -172,6 +180,10 @@ type downloader struct {
 	// etag and modified are the ETag and Last-Modified of the answer
 	// whose bytes are being written.
 	etag, modified string
+	// from is where the request asks the file from: the bytes written,
+	// or without a validator a mark before them, from which the answer
+	// sends again the bytes written after it.
+	from mark
 }
 
 // validator is the If-Range of a resumed request: the first answer's ETag,
@@ -212,14 +224,15 @@ func (dl *downloader) receive(resp *http.Response) error {
 	end := int64(-1) // where this answer's body ends in the file, if known
 	switch {
 	case resp.StatusCode == http.StatusPartialContent:
+		asked := dl.from.at
 		cr := resp.Header.Get("Content-Range")
 		start, last, total, ok := contentRange(cr)
 		bad := ""
 		switch {
 		case !ok:
 			bad = "which is not a byte range"
-		case start != d.Written:
-			bad = "which does not start at byte " + strconv.FormatInt(d.Written, 10)
+		case start != asked:
+			bad = "which does not start at byte " + strconv.FormatInt(asked, 10)
 		case last < start:
 			bad = "which ends before it starts"
 		case total >= 0 && last >= total, total < 0 && d.Total >= 0 && last >= d.Total:
@@ -228,7 +241,7 @@ func (dl *downloader) receive(resp *http.Response) error {
 			bad = "which disagrees with its Content-Length " + strconv.FormatInt(resp.ContentLength, 10)
 		}
 		if bad != "" {
-			return dl.errorf("asked for the rest of the file from byte " + strconv.FormatInt(d.Written, 10) +
+			return dl.errorf("asked for the rest of the file from byte " + strconv.FormatInt(asked, 10) +
 				", the server answered with Content-Range " + quote(cr) + ", " + bad)
 		}
 		if total >= 0 && d.Total >= 0 && total != d.Total {
@@ -238,6 +251,18 @@ func (dl *downloader) receive(resp *http.Response) error {
 			d.Total = total // a total of "*" keeps the one known
 		}
 		end = last + 1
+		if d.Written > asked {
+			// The bytes from the mark to those written come again: they
+			// must be the ones written.
+			again := make([]byte, d.Written-asked)
+			if _, err := io.ReadFull(body, again); err != nil {
+				return &brokenBody{err}
+			}
+			if crc32.Update(dl.from.sum, crc32.IEEETable, again) != pw.sum {
+				return dl.changed("asked again from byte " + strconv.FormatInt(asked, 10) +
+					", the server sent other bytes than those written")
+			}
+		}
 	case d.Written > 0:
 		if n := resp.ContentLength; n >= 0 && (d.Total >= 0 && n != d.Total || n < d.Written) {
 			had := d.Total
@@ -246,11 +271,11 @@ func (dl *downloader) receive(resp *http.Response) error {
 			}
 			return dl.changed("it had " + strconv.FormatInt(had, 10) + " bytes, now " + strconv.FormatInt(n, 10))
 		}
-		again := crc32.NewIEEE()
+		again := &crcWriter{}
 		if _, err := io.CopyN(again, body, d.Written); err != nil {
 			return &brokenBody{err}
 		}
-		if again.Sum32() != pw.sum.Sum32() {
+		if again.sum != pw.sum {
 			return dl.changed("asked again, the server sent a different file: its first bytes differ")
 		}
 		fallthrough
@@ -344,7 +369,8 @@ func digits(s string) (int64, bool) {
 type progressWriter struct {
 	w        io.Writer
 	d        *Download
-	sum      hash.Hash32 // CRC-32 of the bytes written
+	sum      uint32  // CRC-32 of the bytes written
+	marks    [2]mark // the last two marks passed, the latest last
 	progress func(written, total int64)
 	err      error // the caller's writer failed
 	// end, when not negative, is the size the file may not grow past;
@@ -358,8 +384,7 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		b, p.long = b[:max(p.end-p.d.Written, 0)], true
 	}
 	n, err := p.w.Write(b)
-	p.sum.Write(b[:n])
-	p.d.Written += int64(n)
+	p.add(b[:n])
 	if err != nil {
 		p.err = err
 	}
@@ -371,6 +396,53 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 }
 
 var errTooLong = errors.New("longer than announced")
+
+// mark is a point of a download: the bytes written up to it, and their
+// CRC-32.
+type mark struct {
+	at  int64
+	sum uint32
+}
+
+// Marks are set every markEvery bytes; a resume without a validator asks
+// again for at least minOverlap bytes already written.
+const (
+	markEvery  = 64 << 10
+	minOverlap = 4 << 10
+)
+
+// add counts b as written, and sets the marks it passes.
+func (p *progressWriter) add(b []byte) {
+	for len(b) > 0 {
+		next := (p.d.Written/markEvery + 1) * markEvery
+		k := min(int64(len(b)), next-p.d.Written)
+		p.sum = crc32.Update(p.sum, crc32.IEEETable, b[:k])
+		p.d.Written += k
+		b = b[k:]
+		if p.d.Written == next {
+			p.marks[0], p.marks[1] = p.marks[1], mark{p.d.Written, p.sum}
+		}
+	}
+}
+
+// overlap returns the latest mark at least minOverlap bytes before the
+// bytes written; the zero mark, the start of the file, when none is.
+func (p *progressWriter) overlap() mark {
+	for i := len(p.marks) - 1; i >= 0; i-- {
+		if m := p.marks[i]; m.at > 0 && m.at <= p.d.Written-minOverlap {
+			return m
+		}
+	}
+	return mark{}
+}
+
+// crcWriter computes the CRC-32 of what is written to it.
+type crcWriter struct{ sum uint32 }
+
+func (c *crcWriter) Write(b []byte) (int, error) {
+	c.sum = crc32.Update(c.sum, crc32.IEEETable, b)
+	return len(b), nil
+}
 
 func (p *progressWriter) report() {
 	if p.progress != nil {

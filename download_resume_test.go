@@ -77,6 +77,10 @@ func writeChunked(w http.ResponseWriter, b []byte) {
 
 // rest answers the rest of a size-byte pattern file from the request's
 // Range, as a server that keeps the file does.
+// etagV1 is a first answer's validator, so that resumes ask for the rest
+// of the file from where it stopped.
+var etagV1 = http.Header{"Etag": {`"v1"`}}
+
 func rest(size int64, header http.Header) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range header {
@@ -210,10 +214,13 @@ func TestResumeSendsIfRange(t *testing.T) {
 		h := seen()
 		require.Len(t, h, 2, tc.name)
 		assert.Empty(t, h[0].Values("If-Range"), "%s: the first request is not conditional", tc.name)
-		assert.Equal(t, "bytes=50000-", h[1].Get("Range"), tc.name)
 		if tc.want == "" {
+			// No validator: the whole file again (the cut is before the
+			// first mark), whose first bytes are checked.
+			assert.Empty(t, h[1].Values("Range"), tc.name)
 			assert.Empty(t, h[1].Values("If-Range"), tc.name)
 		} else {
+			assert.Equal(t, "bytes=50000-", h[1].Get("Range"), tc.name)
 			assert.Equal(t, []string{tc.want}, h[1].Values("If-Range"), tc.name)
 		}
 	}
@@ -264,7 +271,7 @@ func TestResumeChecksContentRange(t *testing.T) {
 		{"", 9000, 1000, size, "not a byte range"},
 	} {
 		c, f := setup(t)
-		seen := resumeServer(t, f, size, cut, nil, partial(tc.cr, tc.cl, tc.from, tc.to))
+		seen := resumeServer(t, f, size, cut, etagV1, partial(tc.cr, tc.cl, tc.from, tc.to))
 		d, err := c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), io.Discard, nil)
 		requireRefused(t, d, err, cut, len(seen()), tc.want, "Content-Range %q, Content-Length %d", tc.cr, tc.cl)
 		if err != nil && tc.cr != "" {
@@ -279,7 +286,7 @@ func TestResumeWithUnknownTotalKeepsTheKnownOne(t *testing.T) {
 	c, f := setup(t)
 	// "*" for the total; the first resume sends 2000 bytes, the second the
 	// rest.
-	seen := resumeServer(t, f, size, cut, nil, func(w http.ResponseWriter, r *http.Request) {
+	seen := resumeServer(t, f, size, cut, etagV1, func(w http.ResponseWriter, r *http.Request) {
 		from, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Range"), "bytes="), "-"), 10, 64)
 		to := min(from+2000, size)
 		partial(fmt.Sprintf("bytes %d-%d/*", from, to-1), to-from, from, to)(w, r)
@@ -365,7 +372,7 @@ func TestDownloadShorterThanItsTotalIsNotComplete(t *testing.T) {
 		partial(fmt.Sprintf("bytes %d-%d/%d", from, to-1, size), to-from, from, to)(w, r)
 	}
 	c, f := setup(t)
-	seen := resumeServer(t, f, size, cut, nil, upTo4000)
+	seen := resumeServer(t, f, size, cut, etagV1, upTo4000)
 	d, err := c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), io.Discard, &DownloadOptions{MaxResumes: 2})
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "9000 of 10000 bytes is not a download")
 	assert.Contains(t, err.Error(), "download broke off")
@@ -374,7 +381,7 @@ func TestDownloadShorterThanItsTotalIsNotComplete(t *testing.T) {
 	assert.Len(t, seen(), 3)
 
 	c, f = setup(t)
-	seen = resumeServer(t, f, size, cut, nil, upTo4000)
+	seen = resumeServer(t, f, size, cut, etagV1, upTo4000)
 	var got bytes.Buffer
 	d, err = c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), &got, nil)
 	require.NoError(t, err)
@@ -388,6 +395,7 @@ func TestDownloadShorterThanItsTotalIsNotComplete(t *testing.T) {
 	var calls atomic.Int32
 	f.handle("POST "+savePath, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
+			w.Header().Set("Etag", `"v1"`)
 			servePattern(w, 0, size, cut) // chunked, cut after 1000 bytes
 			return
 		}
@@ -422,7 +430,7 @@ func TestDownloadLongerThanAnnouncedIsAnError(t *testing.T) {
 		{"206 without length, short range", chunked(http.StatusPartialContent, "bytes 1000-4999/10000", 1000, 6000)},
 	} {
 		c, f := setup(t)
-		seen := resumeServer(t, f, size, cut, nil, tc.again)
+		seen := resumeServer(t, f, size, cut, etagV1, tc.again)
 		var got bytes.Buffer
 		d, err := c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), &got, nil)
 		require.Error(t, err, tc.name)
@@ -443,4 +451,51 @@ func TestDownloadLongerThanAnnouncedIsAnError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "(more than 100 bytes of the file)")
 	assert.Equal(t, int64(100), d.Written)
+}
+
+// TestResumeWithoutAValidatorChecksTheBytesSentAgain: an answer with no
+// ETag and no Last-Modified gives a resume nothing to send in If-Range, so
+// a range alone could splice another file's bytes onto this one's. The
+// resume asks from a mark before the bytes written and checks the bytes
+// sent again; before the first mark it asks for the whole file.
+func TestResumeWithoutAValidatorChecksTheBytesSentAgain(t *testing.T) {
+	t.Parallel()
+	const size, cut = 300_000, 200_000
+	from := int64((cut - minOverlap) / markEvery * markEvery)
+	c, f := setup(t)
+	seen := resumeServer(t, f, size, cut, nil, rest(size, nil))
+	var got bytes.Buffer
+	d, err := c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), &got, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, d.Resumes)
+	assert.Equal(t, pattern(0, size), got.Bytes())
+	h := seen()
+	require.Len(t, h, 2)
+	assert.Equal(t, "bytes="+strconv.FormatInt(from, 10)+"-", h[1].Get("Range"), "asked from the mark")
+	assert.Empty(t, h[1].Values("If-Range"))
+
+	// The server made the file again, with other bytes: the range it sends
+	// does not begin with the bytes written, and nothing is spliced.
+	other := func(w http.ResponseWriter, r *http.Request) {
+		b := bytes.Repeat([]byte{'B'}, int(size-from))
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", from, size-1, size))
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(http.StatusPartialContent)
+		_, _ = w.Write(b)
+	}
+	c, f = setup(t)
+	resumeServer(t, f, size, cut, nil, other)
+	got.Reset()
+	d, err = c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), &got, nil)
+	requireRefused(t, d, err, cut, 2, "the server sent other bytes than those written")
+	assert.Equal(t, pattern(0, cut), got.Bytes(), "nothing of the other file was written")
+
+	// Before the first mark: the whole file is asked for, and an answer
+	// that skips to the bytes not yet written is refused.
+	const small = 10_000
+	c, f = setup(t)
+	seen = resumeServer(t, f, small, 1000, nil, partial("bytes 1000-9999/10000", 9000, 1000, small))
+	d, err = c.Mailboxes.Save(t.Context(), "s1", "m1", ScopeItems("i1"), io.Discard, nil)
+	requireRefused(t, d, err, 1000, len(seen()), "does not start at byte 0")
+	assert.Empty(t, seen()[1].Values("Range"))
 }

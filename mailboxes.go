@@ -237,7 +237,5 @@ func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailb
 	if err != nil {
 		return nil, err
 	}
-	return call[RestoreResult](ctx, s.client, &request{
-		op: "OperatorRestore", method: "POST", path: path, body: b, unsafe: true, check: operatorRestoreCheck,
-	}, nil)
+	return sendOperatorRestore(ctx, s.client, "OperatorRestore", path, b)
 }

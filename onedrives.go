@@ -346,9 +346,10 @@ type documentBody struct {
 	ModificationTime     string `json:"modificationTime"`
 }
 
-// documentBodies checks documents (folders, with folders set) as a request
-// sends them: each with its ID and name, and its times, as browsed.
-func documentBodies(arg string, docs []Document, folders bool) ([]documentBody, error) {
+// documentBodies checks documents (folders, with folders set) of the
+// OneDrive oneDriveID as a request sends them: each with its ID, name,
+// authors and times, as browsed, and of that OneDrive.
+func documentBodies(arg, oneDriveID string, docs []Document, folders bool) ([]documentBody, error) {
 	if len(docs) == 0 {
 		return nil, invalidArg(arg, "must not be empty")
 	}
@@ -367,6 +368,12 @@ func documentBodies(arg string, docs []Document, folders bool) ([]documentBody, 
 			return nil, invalidArg(a+".CreationTime", whole)
 		case d.ModificationTime.IsZero():
 			return nil, invalidArg(a+".ModificationTime", whole)
+		case strings.TrimSpace(d.CreatedBy) == "":
+			return nil, invalidArg(a+".CreatedBy", whole)
+		case strings.TrimSpace(d.ModifiedBy) == "":
+			return nil, invalidArg(a+".ModifiedBy", whole)
+		case d.OneDriveID != "" && !strings.EqualFold(d.OneDriveID, oneDriveID):
+			return nil, invalidArg(a+".OneDriveID", "is "+strconv.Quote(d.OneDriveID)+", not the OneDrive acted on ("+strconv.Quote(oneDriveID)+"): send each OneDrive's documents to its own call")
 		case d.VersionID < 0 || d.VersionID > math.MaxInt32:
 			return nil, invalidArg(a+".VersionID", "is "+strconv.FormatInt(d.VersionID, 10)+"; a version's VersionID is an int32")
 		case d.IsFolder && !folders:
@@ -417,7 +424,7 @@ func (s *OneDrivesService) OperatorRestore(ctx context.Context, sessionID, oneDr
 	if err != nil {
 		return nil, err
 	}
-	docs, err := documentBodies("req.Documents", req.Documents, false)
+	docs, err := documentBodies("req.Documents", oneDriveID, req.Documents, false)
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +440,5 @@ func (s *OneDrivesService) OperatorRestore(ctx context.Context, sessionID, oneDr
 	if err != nil {
 		return nil, err
 	}
-	return call[RestoreResult](ctx, s.client, &request{
-		op: "OneDrives.OperatorRestore", method: "POST", path: path, body: b, unsafe: true, check: operatorRestoreCheck,
-	}, nil)
+	return sendOperatorRestore(ctx, s.client, "OneDrives.OperatorRestore", path, b)
 }

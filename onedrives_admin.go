@@ -20,48 +20,52 @@ import (
 // or folder, one version of either, or the whole OneDrive. Make one with
 // OneDriveDocuments, OneDriveFolders, OneDriveDocument, OneDriveFolder,
 // OneDriveDocumentVersion, OneDriveFolderVersion or WholeOneDrive.
-type OneDriveScope struct{ target }
+type OneDriveScope struct {
+	// t has another name than Scope's field, so that neither type
+	// converts to the other.
+	t target
+}
 
 // OneDriveDocuments is the scope of the given documents (the Documents/<action>
 // endpoints). The server wants them whole, as browsed: see
 // OneDriveOperatorRestoreRequest.Documents.
 func OneDriveDocuments(docs ...Document) OneDriveScope {
-	return OneDriveScope{target{kind: targetMany, docs: docs}}
+	return OneDriveScope{t: target{kind: targetMany, docs: docs}}
 }
 
 // OneDriveFolders is the scope of the given folders, whole, as Folders
 // returns them (the Folders/<action> endpoints).
 func OneDriveFolders(folders ...Document) OneDriveScope {
-	return OneDriveScope{target{kind: targetFolders, docs: folders}}
+	return OneDriveScope{t: target{kind: targetFolders, docs: folders}}
 }
 
 // OneDriveDocument is the scope of one document's latest version
 // (Documents/{documentId}/<action>).
 func OneDriveDocument(id string) OneDriveScope {
-	return OneDriveScope{target{kind: targetOne, id: id}}
+	return OneDriveScope{t: target{kind: targetOne, id: id}}
 }
 
 // OneDriveDocumentVersion is the scope of one version of a document
 // (Documents/{documentId}/Versions/{versionId}/<action>); versionID is a
 // VersionID from Versions.
 func OneDriveDocumentVersion(id string, versionID int64) OneDriveScope {
-	return OneDriveScope{target{kind: targetOneVersion, id: id, version: versionID}}
+	return OneDriveScope{t: target{kind: targetOneVersion, id: id, version: versionID}}
 }
 
 // OneDriveFolder is the scope of one folder and what it holds
 // (Folders/{folderId}/<action>).
 func OneDriveFolder(id string) OneDriveScope {
-	return OneDriveScope{target{kind: targetFolder, id: id}}
+	return OneDriveScope{t: target{kind: targetFolder, id: id}}
 }
 
 // OneDriveFolderVersion is the scope of one version of a folder
 // (Folders/{folderId}/Versions/{versionId}/<action>).
 func OneDriveFolderVersion(id string, versionID int64) OneDriveScope {
-	return OneDriveScope{target{kind: targetFolderVersion, id: id, version: versionID}}
+	return OneDriveScope{t: target{kind: targetFolderVersion, id: id, version: versionID}}
 }
 
 // WholeOneDrive is the scope of the whole OneDrive (OneDrives/{id}/<action>).
-func WholeOneDrive() OneDriveScope { return OneDriveScope{target{kind: targetWhole}} }
+func WholeOneDrive() OneDriveScope { return OneDriveScope{t: target{kind: targetWhole}} }
 
 var oneDriveLayout = &layout{
 	base:     "/RestoreSessions/{}/Organization/OneDrives/{}",
@@ -93,16 +97,16 @@ type oneDriveTarget struct {
 // documents or folders.
 func (sc OneDriveScope) route(op, sessionID, oneDriveID, action string) (oneDriveTarget, error) {
 	var t oneDriveTarget
-	p, err := sc.target.route(oneDriveLayout, op, everyOneDriveScope, sessionID, oneDriveID, action)
+	p, err := sc.t.route(oneDriveLayout, op, everyOneDriveScope, sessionID, oneDriveID, action)
 	if err != nil {
 		return t, err
 	}
 	t.path = p
-	switch sc.kind {
+	switch sc.t.kind {
 	case targetMany:
-		t.documents, err = documentBodies("scope.Documents", sc.docs, false)
+		t.documents, err = documentBodies("scope.Documents", oneDriveID, sc.t.docs, false)
 	case targetFolders:
-		t.folds, err = documentBodies("scope.Folders", sc.docs, true)
+		t.folds, err = documentBodies("scope.Folders", oneDriveID, sc.t.docs, true)
 	}
 	return t, err
 }
@@ -110,7 +114,8 @@ func (sc OneDriveScope) route(op, sessionID, oneDriveID, action string) (oneDriv
 // onDocuments reports whether the scope names documents or a document, not
 // folders or the whole OneDrive.
 func (sc OneDriveScope) onDocuments() bool {
-	return sc.kind == targetMany || sc.kind == targetOne || sc.kind == targetOneVersion
+	k := sc.t.kind
+	return k == targetMany || k == targetOne || k == targetOneVersion
 }
 
 // oneDriveCredentials is RestoreCredentials as a OneDrive action's body
@@ -176,13 +181,15 @@ func (o *DocumentRestoreOutcome) Async() bool { return o.SessionID != "" }
 // DocumentRestoreStatistics counts what a restore of documents did
 // (RESTItemRestoreStatistics).
 type DocumentRestoreStatistics struct {
-	TotalItemsCount              int64          `json:"totalItemsCount"`
-	RestoredItemsCount           int64          `json:"restoredItemsCount"`
-	FailedItemsCount             int64          `json:"failedItemsCount"`
-	SkippedItemsByErrorCount     int64          `json:"skippedItemsByErrorCount"`
-	SkippedItemsByNoChangesCount int64          `json:"skippedItemsByNoChangesCount"`
-	FailedRestrictionsCount      int64          `json:"failedRestrictionsCount"`
-	RestoreIssues                []RestoreIssue `json:"restoreIssues"`
+	TotalItemsCount              int64 `json:"totalItemsCount"`
+	RestoredItemsCount           int64 `json:"restoredItemsCount"`
+	FailedItemsCount             int64 `json:"failedItemsCount"`
+	SkippedItemsByErrorCount     int64 `json:"skippedItemsByErrorCount"`
+	SkippedItemsByNoChangesCount int64 `json:"skippedItemsByNoChangesCount"`
+	// FailedRestrictionsCount is nil when the server sent none (it counts
+	// them when permissions are restored).
+	FailedRestrictionsCount *int64         `json:"failedRestrictionsCount"`
+	RestoreIssues           []RestoreIssue `json:"restoreIssues"`
 }
 
 // RestoreIssue is a document a restore failed or warned about
@@ -255,8 +262,8 @@ const (
 // Documents and Folders forms).
 type OneDriveCopyRequest struct {
 	// OneDrive is the OneDrive to copy to, as List or Get return it: its
-	// ID is required (the server needs a target OneDrive even for a copy
-	// into another folder of the same one).
+	// ID or its URL is required (the server needs a target OneDrive even
+	// for a copy into another folder of the same one).
 	OneDrive OneDrive
 	// Folder is the folder to copy into; empty leaves it to the server.
 	Folder string
@@ -282,7 +289,7 @@ type OneDriveCopyRequest struct {
 }
 
 type oneDriveRef struct {
-	ID   string `json:"id"`
+	ID   string `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
 	URL  string `json:"url,omitempty"`
 }
@@ -300,8 +307,13 @@ func (s *OneDrivesService) CopyTo(ctx context.Context, sessionID, oneDriveID str
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	if err := checkID("req.OneDrive.ID", req.OneDrive.ID); err != nil {
-		return nil, err
+	switch {
+	case req.OneDrive.ID != "":
+		if err := checkID("req.OneDrive.ID", req.OneDrive.ID); err != nil {
+			return nil, err
+		}
+	case strings.TrimSpace(req.OneDrive.URL) == "":
+		return nil, invalidArg("req.OneDrive", "must name the OneDrive to copy to by its ID or URL")
 	}
 	target := &oneDriveRef{req.OneDrive.ID, req.OneDrive.Name, req.OneDrive.URL}
 	versions, err := req.Versions.wire("req.Versions")
@@ -400,10 +412,19 @@ type OneDrivesRestoreStatistics struct {
 // OneDriveRestoreStatistic is what a restore of whole OneDrives did with
 // one of them (RESTExtendedCommonStatistic).
 type OneDriveRestoreStatistic struct {
-	OneDrive OneDrive                  `json:"oneDrive"`
-	Status   string                    `json:"status"`
-	Error    string                    `json:"error"`
-	Details  DocumentRestoreStatistics `json:"details"`
+	OneDrive OneDrive `json:"oneDrive"`
+	// Status is "Success", "Warning" or "Failed".
+	Status  string                 `json:"status"`
+	Error   string                 `json:"error"`
+	Details OneDriveRestoreDetails `json:"details"`
+}
+
+// OneDriveRestoreDetails are the details of one OneDrive's restore
+// (RESTSharePointCommonRestoreStatistics): the server counts no items here.
+type OneDriveRestoreDetails struct {
+	// FailedRestrictionsCount is nil when the server sent none.
+	FailedRestrictionsCount *int64         `json:"failedRestrictionsCount"`
+	RestoreIssues           []RestoreIssue `json:"restoreIssues"`
 }
 
 // RestoreOneDrives restores whole OneDrives of a restore session to where
@@ -489,7 +510,7 @@ func (s *OneDrivesService) Save(ctx context.Context, sessionID, oneDriveID strin
 		o = *opts
 	}
 	var b []byte
-	switch scope.kind {
+	switch scope.t.kind {
 	case targetMany:
 		b, _ = json.Marshal(struct {
 			Documents []documentBody `json:"documents"`
@@ -557,7 +578,8 @@ type DocumentSearchOptions struct {
 // of its folders, that match query (POST .../OneDrives/{id}/search, or
 // .../Folders/{folderId}/search). query is the server's "criteria:value"
 // search language. The pages of one search share the server's result set
-// (setId). The hits are whole documents, as OperatorRestore wants them.
+// (setId). The hits are documents and folders (IsFolder), whole, as
+// OperatorRestore and OneDriveFolders want them.
 func (s *OneDrivesService) Search(ctx context.Context, sessionID, oneDriveID, query string, opts *DocumentSearchOptions) iter.Seq2[Document, error] {
 	format, ids := "/RestoreSessions/{}/Organization/OneDrives/{}/search", []string{"sessionID", sessionID, "oneDriveID", oneDriveID}
 	var lo *ListOptions
@@ -590,7 +612,9 @@ func (s *OneDrivesService) search(ctx context.Context, op, path, oneDriveID, que
 	}{query})
 	l := lister{c: s.client, op: op, path: path, method: "POST", body: body, keepSet: true}
 	return listAllAs(ctx, l, opts, err, func(w *documentHitWire) *Document {
-		d := fixDocument(&w.Document, w.Links.Parent.Href, oneDriveID, "", false)
+		// Before v8 a hit has no isFolder: its own link says what it is.
+		folder := linkID(w.Links.Self.Href, "folders", true) != ""
+		d := fixDocument(&w.Document, w.Links.Parent.Href, oneDriveID, "", folder)
 		if d.OneDriveID == "" {
 			d.OneDriveID = linkID(w.Links.Self.Href, "onedrives", false)
 		}

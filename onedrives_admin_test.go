@@ -161,6 +161,7 @@ func TestOneDriveRestoreOutcomePerVersion(t *testing.T) {
 		"restoreIssues":[{"id":"00000000-0000-0000-0000-000000000001","title":"Plan.docx","type":"Item","error":"locked"}]}`)
 	out, err := c6.OneDrives.Restore(t.Context(), "s1", "od/1", OneDriveDocument("d1"), nil)
 	require.NoError(t, err)
+	out6 := out
 	require.False(t, out.Async())
 	require.NotNil(t, out.Statistics)
 	assert.EqualValues(t, 2, out.Statistics.RestoredItemsCount)
@@ -168,22 +169,27 @@ func TestOneDriveRestoreOutcomePerVersion(t *testing.T) {
 	assert.Equal(t, "locked", out.Statistics.RestoreIssues[0].Error)
 
 	c8, f8 := setup(t, WithAPIVersion(V8))
-	record(f8, V8, 200, `{"sessionId":"9d0c"}`)
-	out, err = c8.OneDrives.CopyTo(t.Context(), "s1", "od/1", WholeOneDrive(), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"}, Folder: "Copy"})
+	rec8 := record(f8, V8, 200, `{"sessionId":"9d0c"}`)
+	const bobURL = "https://contoso-my.sharepoint.com/personal/bob_contoso_com"
+	out, err = c8.OneDrives.CopyTo(t.Context(), "s1", "od/1", WholeOneDrive(), &OneDriveCopyRequest{OneDrive: OneDrive{URL: bobURL}, Folder: "Copy"})
 	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"url": bobURL}, rec8.bodies[0]["onedrive"], "a OneDrive named by its URL alone")
 	assert.True(t, out.Async())
 	assert.Equal(t, "9d0c", out.SessionID)
 	assert.Nil(t, out.Statistics)
 
 	c7, f7 := setup(t, WithAPIVersion(V7))
-	record(f7, V7, 200, `{"status":"Warning","details":[{"oneDrive":{"id":"od/1","name":"Adele"},"status":"Warning","details":{"failedItemsCount":1}}]}`)
+	record(f7, V7, 200, `{"status":"Warning","details":[{"oneDrive":{"id":"od/1","name":"Adele"},"status":"Warning","details":{"failedRestrictionsCount":2,"restoreIssues":[{"title":"Plan.docx","error":"locked"}]}}]}`)
 	bulk, err := c7.OneDrives.RestoreOneDrives(t.Context(), "s1", []string{"od/1"}, nil)
 	require.NoError(t, err)
 	require.NotNil(t, bulk.Statistics)
 	assert.Equal(t, "Warning", bulk.Statistics.Status)
 	require.Len(t, bulk.Statistics.Details, 1)
 	assert.Equal(t, "Adele", bulk.Statistics.Details[0].OneDrive.Name)
-	assert.EqualValues(t, 1, bulk.Statistics.Details[0].Details.FailedItemsCount)
+	require.NotNil(t, bulk.Statistics.Details[0].Details.FailedRestrictionsCount)
+	assert.EqualValues(t, 2, *bulk.Statistics.Details[0].Details.FailedRestrictionsCount)
+	assert.Equal(t, "locked", bulk.Statistics.Details[0].Details.RestoreIssues[0].Error)
+	assert.Nil(t, out6.Statistics.FailedRestrictionsCount, "null is not 0")
 }
 
 func TestOneDriveSendAnswersPerVersion(t *testing.T) {
@@ -286,7 +292,7 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
 	c6, f6 := setup(t)
 	c8, f8 := setup(t, WithAPIVersion(V8))
-	rec6, rec8 := record(f6, V6, 200, `{}`), record(f8, V8, 200, `{}`)
+	rec6, rec8 := record(f6, V6, 200, `{}`), record(f8, V8, 200, `{"sessionId":"r1"}`)
 	ctx := t.Context()
 	doc, folder := testDoc("d1", "a.txt"), testFolder("f1", "F")
 	noName, noTime, noID := doc, doc, doc
@@ -327,7 +333,7 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 				&OneDriveRestoreRequest{Credentials: &RestoreCredentials{ImpersonationAccountName: "x"}}))
 		}},
 		{"req", func() error { return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), nil)) }},
-		{"req.OneDrive.ID", func() error {
+		{"req.OneDrive", func() error {
 			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{}))
 		}},
 		{"req.LastVersionAction", func() error {
@@ -413,5 +419,34 @@ func TestRestoreOneDrivesSendsCredentialsButNeverShowsThem(t *testing.T) {
 	for _, text := range append(texts, fmtAll(req)) {
 		assert.NotContains(t, text, "o365-SECRET-pw")
 		assert.NotContains(t, text, "onprem-SECRET-pw")
+	}
+}
+
+// TestAnswerWithoutASessionIsOutcomeUnknown: an operator restore answers
+// its session on every version, and a v8 administrator's restore too. An
+// answer without one is a restore that may have run, not a success with
+// nothing to follow, nor one with zero counts.
+func TestAnswerWithoutASessionIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	doc := testDoc("d1", "a.txt")
+	for _, answer := range []string{`{}`, `null`, `{"sessionId":""}`, `{"sessionId":" "}`, `{"unexpected":true}`} {
+		for _, v := range []APIVersion{V6, V8} {
+			c, f := setup(t, WithAPIVersion(v))
+			rec := record(f, v, 200, answer)
+			_, err := c.OneDrives.OperatorRestore(t.Context(), "s1", "od/1", &OneDriveOperatorRestoreRequest{Documents: []Document{doc}})
+			require.ErrorIs(t, err, ErrOutcomeUnknown, "%s %s", v, answer)
+			assert.Contains(t, err.Error(), "sessionId")
+			_, err = c.Mailboxes.OperatorRestore(t.Context(), "s1", "m1", &OperatorRestoreRequest{ItemIDs: []string{"i1"}})
+			require.ErrorIs(t, err, ErrOutcomeUnknown, "%s %s", v, answer)
+			if v == V8 {
+				_, err = c.OneDrives.Restore(t.Context(), "s1", "od/1", OneDriveDocument("d1"), nil)
+				require.ErrorIs(t, err, ErrOutcomeUnknown, "%s %s", v, answer)
+				_, err = c.Mailboxes.Restore(t.Context(), "s1", "m1", ScopeMailbox(), nil)
+				require.ErrorIs(t, err, ErrOutcomeUnknown, "%s %s", v, answer)
+				_, err = c.OneDrives.RestoreOneDrives(t.Context(), "s1", []string{"od1"}, nil)
+				require.ErrorIs(t, err, ErrOutcomeUnknown, "%s %s", v, answer)
+				assert.Equal(t, 5, rec.count(), "each sent once")
+			}
+		}
 	}
 }
