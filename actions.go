@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -191,4 +192,46 @@ func sendMessage(ctx context.Context, c *Client, op, path string, body []byte) e
 		op: op, method: "POST", path: path, body: body, unsafe: true,
 		check: "read the restore session's events (RestoreSessions.Events) for a Send event before sending again",
 	}, nil)
+}
+
+// officeRegions are the regions a restore's officeRegion takes.
+var officeRegions = []string{"Worldwide", "Germany", "China", "USDefence", "USGovernment"}
+
+// checkRegion refuses an officeRegion the server does not know; empty
+// leaves it to the server.
+func checkRegion(arg, region string) error {
+	if region == "" || slices.Contains(officeRegions, region) {
+		return nil
+	}
+	return invalidArg(arg, "is "+strconv.Quote(region)+"; want "+orList(officeRegions))
+}
+
+// check refuses credentials the server cannot take: an application ID
+// that is not a UUID. arg names rc in errors.
+func (rc *RestoreCredentials) check(arg string) error {
+	if rc != nil && rc.ApplicationID != "" && !isUUID(rc.ApplicationID) {
+		return invalidArg(arg+".ApplicationID", "is "+strconv.Quote(rc.ApplicationID)+"; want the application's ID, a UUID")
+	}
+	return nil
+}
+
+// isUUID reports whether s is a UUID in its text form
+// (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hexadecimal digits).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -434,6 +434,9 @@ func (s *MailboxesService) Restore(ctx context.Context, sessionID, mailboxID str
 	body := restoreBody{Items: refs}
 	var secrets []string
 	if req != nil {
+		if err := req.Credentials.check("req.Credentials"); err != nil {
+			return nil, err
+		}
 		body.credentialsBody, secrets = req.Credentials.body(), req.Credentials.secrets()
 	}
 	return s.restore(ctx, "Restore", path, body, secrets)
@@ -453,6 +456,12 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 	}
 	if strings.TrimSpace(req.Mailbox) == "" {
 		return nil, invalidArg("req.Mailbox", "must name the target mailbox")
+	}
+	if err := checkRegion("req.OfficeRegion", req.OfficeRegion); err != nil {
+		return nil, err
+	}
+	if err := req.Credentials.check("req.Credentials"); err != nil {
+		return nil, err
 	}
 	return s.restore(ctx, "RestoreTo", path, restoreToBody{
 		credentialsBody:            req.Credentials.body(),
@@ -601,6 +610,9 @@ func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID strin
 	}
 	if req == nil {
 		req = &RestoreMailboxesRequest{}
+	}
+	if err := req.Credentials.check("req.Credentials"); err != nil {
+		return nil, err
 	}
 	body := restoreMailboxesBody{
 		Mailboxes:                  refs,

@@ -135,6 +135,12 @@ type oneDriveCredentials struct {
 // the body carries it, and its secrets.
 func oneDriveCredentialsBody(rc *RestoreCredentials, region, organization string) (oneDriveCredentials, []string, error) {
 	body := oneDriveCredentials{OfficeRegion: region, OrganizationName: organization}
+	if err := checkRegion("req.OfficeRegion", region); err != nil {
+		return body, nil, err
+	}
+	if err := rc.check("req.Credentials"); err != nil {
+		return body, nil, err
+	}
 	if rc == nil {
 		return body, nil, nil
 	}

@@ -414,7 +414,7 @@ func echoingRestoreServer(t *testing.T, status int, echo string) *httptest.Serve
 func TestRestoreCredentialsStayOutOfErrors(t *testing.T) {
 	t.Parallel()
 	creds := &vb365.RestoreCredentials{UserName: "svc@contoso.onmicrosoft.com", UserPassword: restorePassword,
-		ApplicationID: "app-1", ApplicationCertificate: []byte(restoreCert), ApplicationCertificatePassword: certPassword}
+		ApplicationID: "3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2b", ApplicationCertificate: []byte(restoreCert), ApplicationCertificatePassword: certPassword}
 	credSecrets := []string{restorePassword, certPassword, base64.StdEncoding.EncodeToString([]byte(restoreCert))}
 	calls := []struct {
 		name    string

@@ -81,7 +81,9 @@ func (d *dryRun) RoundTrip(req *http.Request) (*http.Response, error) {
 	d.mu.Lock()
 	d.sent = append(d.sent, dryRequest{method: req.Method, path: path, body: body})
 	d.mu.Unlock()
-	answer, contentType := "{}", "application/json"
+	// The answer is never shown: it names a session (what a restore
+	// answers) so that the SDK takes the call as done.
+	answer, contentType := `{"sessionId":"00000000-0000-0000-0000-000000000000"}`, "application/json"
 	if !strings.Contains(req.Header.Get("Accept"), "json") { // a download
 		answer, contentType = "", "application/octet-stream"
 	}

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/vb365-go/vb365"
@@ -100,6 +101,36 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 type notFoundError struct{ msg string }
 
 func (e *notFoundError) Error() string { return e.msg }
+
+// serverAnswerError is the SDK's refusal of a document the CLI read from
+// the server and sends back (a restore or save of documents needs them
+// whole): the command line was right, the server's answer was not, so it is
+// not a usage error. Its ArgumentError still names the field, for the
+// message.
+type serverAnswerError struct{ ae *vb365.ArgumentError }
+
+func (e *serverAnswerError) Error() string { return e.ae.Error() }
+
+// As gives message the ArgumentError; errors.Is does not see
+// ErrInvalidArgument through it.
+func (e *serverAnswerError) As(target any) bool {
+	if t, ok := target.(**vb365.ArgumentError); ok {
+		*t = e.ae
+		return true
+	}
+	return false
+}
+
+// fromServer marks err, from a call that sent documents the CLI read from
+// the server, as the server's answer's fault when the SDK refused one of
+// them.
+func fromServer(err error) error {
+	var ae *vb365.ArgumentError
+	if errors.As(err, &ae) && (strings.HasPrefix(ae.Arg, "req.Documents[") || strings.HasPrefix(ae.Arg, "scope.Documents[")) {
+		return &serverAnswerError{ae}
+	}
+	return err
+}
 
 // exitCode maps an error to the exit code a script sees.
 func exitCode(err error) int {

@@ -501,7 +501,7 @@ func restoreDocuments(fs *pflag.FlagSet) (func(*app) error, action) {
 		}
 		if a.dry != nil {
 			_, err := a.client.OneDrives.OperatorRestore(ctx, a.g.session, od.ID, req)
-			return a.dryReport(err)
+			return a.dryReport(fromServer(err))
 		}
 		f, err := a.beforeRestore(ctx, wait)
 		if err != nil {
@@ -509,7 +509,7 @@ func restoreDocuments(fs *pflag.FlagSet) (func(*app) error, action) {
 		}
 		res, err := a.client.OneDrives.OperatorRestore(ctx, a.g.session, od.ID, req)
 		if err != nil {
-			return err
+			return fromServer(err)
 		}
 		rec := documentRestoreJSON{SessionID: res.SessionID, OneDriveID: od.ID, DocumentCount: len(whole),
 			Versions: string(req.Versions), Action: string(req.Action)}
@@ -595,7 +595,8 @@ func saveDocuments(fs *pflag.FlagSet) (func(*app) error, action) {
 		}
 		return a.download(&o, "save documents", func(w io.Writer, dl vb365.DownloadOptions) (*vb365.Download, error) {
 			opts.DownloadOptions = dl
-			return a.client.OneDrives.Save(ctx, a.g.session, od.ID, scope, w, opts)
+			d, err := a.client.OneDrives.Save(ctx, a.g.session, od.ID, scope, w, opts)
+			return d, fromServer(err)
 		})
 	}
 }

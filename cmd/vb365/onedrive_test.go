@@ -651,12 +651,13 @@ func TestOneDriveMessagesSpeakCLI(t *testing.T) {
 		assert.NotRegexp(t, goName, r.stderr)
 	}
 	// An answer without the document's name: the restore is not sent, and
-	// the message says whose the fault is.
+	// the message says whose the fault is. The command line was right: not
+	// a usage error.
 	notes := driveItem(t, c.srv, "Notes.txt")
 	c.srv.InjectFault(vb365test.RouteOneDriveDocument, vb365test.Respond(200,
 		`{"id":"`+notes.ID()+`","creationTime":"2026-10-09T09:08:00Z","modificationTime":"2026-10-10T09:08:00Z"}`))
 	r := c.run("restore", "documents", "--onedrive", aliceDriveName, "--document", notes.ID())
-	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Equal(t, exitOther, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "the Name of --document (the 1st): must be set: the server's answer for the document lacks it")
 	assert.NotRegexp(t, goName, r.stderr)
 	assert.Empty(t, c.srv.Restores())
