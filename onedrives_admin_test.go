@@ -332,6 +332,20 @@ func TestOneDriveBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 			return first(c6.OneDrives.Restore(ctx, "s1", "od1", WholeOneDrive(),
 				&OneDriveRestoreRequest{Credentials: &RestoreCredentials{ImpersonationAccountName: "x"}}))
 		}},
+		{"req.OfficeRegion", func() error {
+			return first(c6.OneDrives.Restore(ctx, "s1", "od1", WholeOneDrive(), &OneDriveRestoreRequest{OfficeRegion: "Europe"}))
+		}},
+		{"req.Credentials.ApplicationID", func() error {
+			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{OneDrive: OneDrive{ID: "od2"},
+				Credentials: &RestoreCredentials{ApplicationID: "my-app"}}))
+		}},
+		{"req.OfficeRegion", func() error {
+			return first(c6.Mailboxes.RestoreTo(ctx, "s1", "m1", ScopeMailbox(), &RestoreToRequest{Mailbox: "bob@contoso.com", OfficeRegion: "worldwide"}))
+		}},
+		{"req.Credentials.ApplicationID", func() error {
+			return first(c6.Mailboxes.RestoreMailboxes(ctx, "s1", []string{"m1"}, &RestoreMailboxesRequest{
+				Credentials: &RestoreCredentials{ApplicationID: "3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2"}}))
+		}},
 		{"req", func() error { return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), nil)) }},
 		{"req.OneDrive", func() error {
 			return first(c6.OneDrives.CopyTo(ctx, "s1", "od1", WholeOneDrive(), &OneDriveCopyRequest{}))
@@ -448,5 +462,17 @@ func TestAnswerWithoutASessionIsOutcomeUnknown(t *testing.T) {
 				assert.Equal(t, 5, rec.count(), "each sent once")
 			}
 		}
+	}
+}
+
+func TestIsUUID(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2b": true, "3F2B8C1E-6A4D-4E2F-9B7A-1C5D8E9F0A2B": true,
+		"3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2": false, "3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2bb": false,
+		"3f2b8c1e-6a4d-4e2f-9b7a11c5d8e9f0a2b": false, "3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a2g": false,
+		"3f2b8c1e6a4d-4e2f-9b7a-1c5d8e9f0a2b-": false, "": false,
+	} {
+		assert.Equal(t, want, isUUID(s), s)
 	}
 }
