@@ -194,6 +194,18 @@ func sendMessage(ctx context.Context, c *Client, op, path string, body []byte) e
 	}, nil)
 }
 
+// oneOf checks v, a value of an enum, and returns what it sends: def for
+// "", v when it is one of values; want names the values in errors.
+func oneOf[T ~string](arg string, v, def T, want string, values ...T) (T, error) {
+	switch {
+	case v == "":
+		return def, nil
+	case slices.Contains(values, v):
+		return v, nil
+	}
+	return "", invalidArg(arg, "is "+strconv.Quote(string(v))+"; want "+want)
+}
+
 // officeRegions are the regions a restore's officeRegion takes.
 var officeRegions = []string{"Worldwide", "Germany", "China", "USDefence", "USGovernment"}
 

@@ -13,10 +13,13 @@ import (
 
 // OneDrivesService browses the OneDrives of a restore session (their
 // folders, documents and document versions) and restores their documents.
-// Open the session with SessionTypeOneDrive. This file holds the browsing
-// and the restore operator's restore; the administrators' actions are in
-// onedrives_admin.go, as the mailboxes' are in exchange.go.
+// Open the session with SessionTypeOneDrive. The administrators' actions
+// (Restore, CopyTo, Save, Send, Search) take a OneDriveScope.
 type OneDrivesService service
+
+// This file holds the browsing and the restore operator's restore; the
+// administrators' actions are in onedrives_admin.go, as the mailboxes' are
+// in exchange.go.
 
 // OneDrive is a backed-up OneDrive in a restore session (RESTOneDrive).
 // Its ID is a plain string, not a UUID.
@@ -278,39 +281,21 @@ const (
 	DocumentOverwrite DocumentAction = "Overwrite"
 )
 
-// wire checks the action and returns the value to send; arg names it in
-// errors.
-func (a DocumentAction) wire(arg string) (DocumentAction, error) {
-	switch a {
-	case "":
-		return DocumentKeep, nil
-	case DocumentKeep, DocumentOverwrite:
-		return a, nil
-	}
-	return "", invalidArg(arg, "is "+strconv.Quote(string(a))+"; want DocumentKeep or DocumentOverwrite")
-}
-
 // DocumentVersions says which versions of a document a restore or copy
 // takes: VersionsLast or VersionsAll.
 type DocumentVersions string
 
 const (
-	// VersionsLast takes the version browsed (the latest one, for a
-	// document from Documents). It is what the zero value sends.
+	// VersionsLast takes one version of each document: the request
+	// carries the document as browsed, with its VersionID, but the
+	// server's descriptions do not say whether it restores that version
+	// or the latest. To restore an older version for certain, an
+	// administrator uses Restore with OneDriveDocumentVersion. It is what
+	// the zero value sends.
 	VersionsLast DocumentVersions = "Last"
 	// VersionsAll takes every backed-up version of the document.
 	VersionsAll DocumentVersions = "All"
 )
-
-func (v DocumentVersions) wire(arg string) (DocumentVersions, error) {
-	switch v {
-	case "":
-		return VersionsLast, nil
-	case VersionsLast, VersionsAll:
-		return v, nil
-	}
-	return "", invalidArg(arg, "is "+strconv.Quote(string(v))+"; want VersionsLast or VersionsAll")
-}
 
 // OneDriveOperatorRestoreRequest says what a restore operator restores from
 // a OneDrive, to where it was (RESTOperatorRestoreToOriginalOneDriveDocuments).
@@ -416,11 +401,11 @@ func (s *OneDrivesService) OperatorRestore(ctx context.Context, sessionID, oneDr
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	action, err := req.Action.wire("req.Action")
+	action, err := oneOf("req.Action", req.Action, DocumentKeep, "DocumentKeep or DocumentOverwrite", DocumentKeep, DocumentOverwrite)
 	if err != nil {
 		return nil, err
 	}
-	versions, err := req.Versions.wire("req.Versions")
+	versions, err := oneOf("req.Versions", req.Versions, VersionsLast, "VersionsLast or VersionsAll", VersionsLast, VersionsAll)
 	if err != nil {
 		return nil, err
 	}

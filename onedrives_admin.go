@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"iter"
-	"strconv"
 	"strings"
 )
 
@@ -225,7 +224,7 @@ func (s *OneDrivesService) Restore(ctx context.Context, sessionID, oneDriveID st
 	if req == nil {
 		req = &OneDriveRestoreRequest{}
 	}
-	action, err := req.Action.wire("req.Action")
+	action, err := oneOf("req.Action", req.Action, DocumentKeep, "DocumentKeep or DocumentOverwrite", DocumentKeep, DocumentOverwrite)
 	if err != nil {
 		return nil, err
 	}
@@ -322,14 +321,12 @@ func (s *OneDrivesService) CopyTo(ctx context.Context, sessionID, oneDriveID str
 		return nil, invalidArg("req.OneDrive", "must name the OneDrive to copy to by its ID or URL")
 	}
 	target := &oneDriveRef{req.OneDrive.ID, req.OneDrive.Name, req.OneDrive.URL}
-	versions, err := req.Versions.wire("req.Versions")
+	versions, err := oneOf("req.Versions", req.Versions, VersionsLast, "VersionsLast or VersionsAll", VersionsLast, VersionsAll)
 	if err != nil {
 		return nil, err
 	}
-	switch req.LastVersionAction {
-	case "", LastVersionOverwrite, LastVersionMerge:
-	default:
-		return nil, invalidArg("req.LastVersionAction", "is "+strconv.Quote(string(req.LastVersionAction))+"; want LastVersionOverwrite or LastVersionMerge")
+	if _, err := oneOf("req.LastVersionAction", req.LastVersionAction, "", "LastVersionOverwrite or LastVersionMerge", LastVersionOverwrite, LastVersionMerge); err != nil {
+		return nil, err
 	}
 	creds, secrets, err := oneDriveCredentialsBody(req.Credentials, req.OfficeRegion, req.OrganizationName)
 	if err != nil {
@@ -450,7 +447,7 @@ func (s *OneDrivesService) RestoreOneDrives(ctx context.Context, sessionID strin
 	if req == nil {
 		req = &RestoreOneDrivesRequest{}
 	}
-	action, err := req.Action.wire("req.Action")
+	action, err := oneOf("req.Action", req.Action, DocumentKeep, "DocumentKeep or DocumentOverwrite", DocumentKeep, DocumentOverwrite)
 	if err != nil {
 		return nil, err
 	}

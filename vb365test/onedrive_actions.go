@@ -340,6 +340,7 @@ func (s *Server) handleOneDriveOperatorRestore(w http.ResponseWriter, req *http.
 	}
 	ids := make([]string, len(o.DocumentsRestoreConfigs))
 	vers := make([]string, len(o.DocumentsRestoreConfigs))
+	versionIDs := make([]int64, len(o.DocumentsRestoreConfigs))
 	for i, cfg := range o.DocumentsRestoreConfigs {
 		where := "documentsRestoreConfigs[" + strconv.Itoa(i) + "]"
 		if cfg == nil {
@@ -356,6 +357,10 @@ func (s *Server) handleOneDriveOperatorRestore(w http.ResponseWriter, req *http.
 			return
 		}
 		ids[i] = id
+		var ref driveRefJSON
+		if json.Unmarshal(cfg.Document, &ref) == nil && ref.VersionID != nil {
+			versionIDs[i] = int64(*ref.VersionID)
+		}
 		if cfg.DocumentVersion != nil {
 			vers[i] = *cfg.DocumentVersion
 		}
@@ -382,7 +387,7 @@ func (s *Server) handleOneDriveOperatorRestore(w http.ResponseWriter, req *http.
 	now := s.now()
 	s.restores = append(s.restores, Restore{
 		SessionID: ss.id, Reason: o.Reason, OneDriveID: oi.od.id, DocumentIDs: ids, DocumentVersions: vers,
-		DocumentAction: *o.DocumentAction, APIVersion: c.vs, Time: now,
+		DocumentVersionIDs: versionIDs, DocumentAction: *o.DocumentAction, APIVersion: c.vs, Time: now,
 	})
 	od := oi.od
 	s.appendEvent(ss, &event{

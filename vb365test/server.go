@@ -545,6 +545,9 @@ type Restore struct {
 	// DocumentVersions are the configs' documentVersion, in the same
 	// order: "All", "Last" or "" for null.
 	DocumentVersions []string
+	// DocumentVersionIDs are the documents' versionId, in the same order
+	// (0 for null): which version each document sent was, as browsed.
+	DocumentVersionIDs []int64
 	// DocumentAction is documentAction: "Overwrite" or "Keep".
 	DocumentAction string
 
@@ -564,6 +567,7 @@ func (s *Server) Restores() []Restore {
 		r.ItemIDs = append([]string(nil), r.ItemIDs...)
 		r.DocumentIDs = append([]string(nil), r.DocumentIDs...)
 		r.DocumentVersions = append([]string(nil), r.DocumentVersions...)
+		r.DocumentVersionIDs = append([]int64(nil), r.DocumentVersionIDs...)
 		out[i] = r
 	}
 	return out

@@ -109,7 +109,6 @@ var goWords = strings.NewReplacer(
 	"send documents whole, as browsed (GetDocument gets one by its ID)", "the server's answer for the document lacks it",
 	"send its documents, or use OneDriveFolders", "give its documents ('vb365 documents list --parent' lists them)",
 	"must be a version's VersionID (from Versions)", "must be a VERSION ID from 'vb365 documents versions'",
-	"OneDriveDocument and OneDriveDocumentVersion only", "one --document only",
 	"vb365: ", "",
 )
 

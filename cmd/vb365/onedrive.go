@@ -75,8 +75,9 @@ var oneDriveCommands = []*command{
 		help: "Restores documents to where they were in their OneDrive. Give each document with --document (repeat it), or\n" +
 			"one ID per line in --documents-from FILE ('-' reads stdin). The server wants each document whole (its name,\n" +
 			"size, authors and times), not only its ID: the command first reads each one (one request per document),\n" +
-			"then sends the restore. It restores the latest backed-up version; --version N restores that version of\n" +
-			"one --document, --all-versions every version. A document that is still there is kept and the backed-up\n" +
+			"then sends the restore. It restores the latest backed-up version; --version N sends that version of\n" +
+			"one --document (the server's descriptions do not say that it restores it rather than the latest: check\n" +
+			"the result), --all-versions every version. A document that is still there is kept and the backed-up\n" +
 			"one restored beside it under another name; --overwrite replaces it, and the changes made since the backup\n" +
 			"are lost: it asks first when stdin is a terminal, and needs --yes when it is not. --wait follows the\n" +
 			"restore as for 'restore items'. A restore is never sent twice: when the server may or may not have\n" +
