@@ -175,7 +175,17 @@ func sendRestore[S any](ctx context.Context, c *Client, op, path string, body an
 	if err != nil {
 		return nil, err
 	}
-	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets, vcheck: needVersions(newer...)}
+	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}
+	check := needVersions(newer...)
+	r.vcheck = func(v APIVersion) error {
+		// Servers up to v7 restore before they answer: a long restore is
+		// waited for, not reported unknown while it runs on.
+		r.actsFirst = v < V8
+		if check != nil {
+			return check(v)
+		}
+		return nil
+	}
 	ans, err := call[asyncAnswer[S]](ctx, c, r, nil)
 	if err == nil && ans.SessionID == "" && c.APIVersion() >= V8 {
 		// v8 servers answer every restore with the session that follows

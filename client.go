@@ -489,6 +489,10 @@ type request struct {
 	// stall, for a download (stream set), is how long its body may send
 	// nothing before the attempt is broken off.
 	stall time.Duration
+	// actsFirst says that the server acts before it answers (a restore up
+	// to v7): the answer's headers are awaited as long as the caller's
+	// context allows, as a download's are.
+	actsFirst bool
 	// secrets are values the request carries (passwords of restore
 	// credentials) that are redacted from errors should the server repeat
 	// them.

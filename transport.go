@@ -107,7 +107,9 @@ func sendOnce(ctx context.Context) bool {
 // for a free one is not counted; dialling has the dialer's own bounds), and
 // its body may then send nothing for as long; a download waits for its
 // headers as long as the caller's context allows (a PST is built before its
-// first byte) and its body is bounded by the request's stall instead. A
+// first byte) and its body is bounded by the request's stall instead, and a
+// call whose server acts before it answers (request.actsFirst) waits for its
+// headers as long too. A
 // bound that runs out cancels the attempt alone, never the caller's
 // context, and the attempt's error matches ErrTimeout. Every body it
 // returns can be hurried (see hurry), bound or no bound.
@@ -122,6 +124,9 @@ func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 	headers, stall := b.timeout, b.timeout
 	if r != nil && r.stream != nil {
 		headers, stall = 0, r.stall
+	}
+	if r != nil && r.actsFirst {
+		headers = 0
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	// The body and its watch come in one allocation.
