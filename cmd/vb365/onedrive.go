@@ -302,7 +302,7 @@ func oneDrivesList(fs *pflag.FlagSet) (func(*app) error, action) {
 
 func oneDrivesGet(fs *pflag.FlagSet) (func(*app) error, action) {
 	var onedrive string
-	fs.StringVar(&onedrive, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
+	oneDriveFlag(fs, &onedrive)
 	return func(*app) error { return needOneDrive(onedrive) }, func(ctx context.Context, a *app) error {
 		od, err := a.oneDrive(ctx, onedrive)
 		if err != nil {
@@ -317,7 +317,7 @@ func documentsList(fs *pflag.FlagSet) (func(*app) error, action) {
 	var onedrive, parent string
 	var folders bool
 	l.register(fs, true)
-	fs.StringVar(&onedrive, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
+	oneDriveFlag(fs, &onedrive)
 	fs.StringVar(&parent, "parent", "", "list the documents of this folder (its `ID` from --include-folders); default the root")
 	fs.BoolVar(&folders, "include-folders", false, "list the folders too, before the documents")
 	check := func(a *app) error {
@@ -364,7 +364,7 @@ func documentsList(fs *pflag.FlagSet) (func(*app) error, action) {
 type documentFlags struct{ onedrive, document string }
 
 func (f *documentFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.onedrive, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
+	oneDriveFlag(fs, &f.onedrive)
 	fs.StringVar(&f.document, "document", "", "document `ID`, from 'vb365 documents list'")
 }
 
@@ -454,7 +454,7 @@ func restoreDocuments(fs *pflag.FlagSet) (func(*app) error, action) {
 	var onedrive, reason string
 	var version int64
 	var allVersions, overwrite, wait bool
-	fs.StringVar(&onedrive, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
+	oneDriveFlag(fs, &onedrive)
 	docs.register(fs, "restore")
 	versionFlag(fs, &version, "restore")
 	fs.BoolVar(&allVersions, "all-versions", false, "restore every backed-up version of the documents, not only the latest")
@@ -535,7 +535,7 @@ func saveDocuments(fs *pflag.FlagSet) (func(*app) error, action) {
 	var version int64
 	var whole, zip bool
 	o.register(fs)
-	fs.StringVar(&onedrive, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
+	oneDriveFlag(fs, &onedrive)
 	docs.register(fs, "save")
 	fs.StringVar(&folder, "folder", "", "save this folder and what it holds (its `ID` from 'vb365 documents list --include-folders')")
 	fs.BoolVar(&whole, "whole-onedrive", false, "save the whole OneDrive")
@@ -616,4 +616,9 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// oneDriveFlag registers --onedrive, which every OneDrive command takes.
+func oneDriveFlag(fs *pflag.FlagSet, v *string) {
+	fs.StringVar(v, "onedrive", "", "OneDrive `ID`, name, URL or user's e-mail address")
 }
