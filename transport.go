@@ -205,9 +205,8 @@ type watch struct {
 	armed   bool
 	fired   bool
 	ended   bool          // the attempt is over: nothing more is waited for
-	t0      time.Time     // the start, with its monotonic clock reading: the origin of expires and rings
-	expires time.Duration // when the wait armed runs out, after t0
-	ringing bool          // the timer is set to ring, at rings after t0, and has not rung since
+	expires time.Duration // when the wait armed runs out (see monotonic)
+	ringing bool          // the timer is set to ring, at rings, and has not rung since
 	rings   time.Duration
 	bound   time.Duration // the bound of the current wait
 	what    string        // what did not come in time
@@ -219,8 +218,15 @@ func (w *watch) start(cancel context.CancelCauseFunc, headers time.Duration) {
 	a.mu.Lock()
 	a.w = w
 	a.mu.Unlock()
-	w.alarm, w.cancel, w.headers, w.t0 = a, cancel, headers, time.Now()
+	w.alarm, w.cancel, w.headers = a, cancel, headers
 }
+
+// epoch is the origin of monotonic.
+var epoch = time.Now()
+
+// monotonic reads the monotonic clock alone, which is all a bound needs, and
+// half of what time.Now reads.
+func monotonic() time.Duration { return time.Since(epoch) }
 
 // getConn and gotConn are the attempt's connection events: the wait for a
 // connection is not counted, the wait for headers starts once it is there.
@@ -249,7 +255,7 @@ func (w *watch) arm(d time.Duration, what string) {
 	if w.ended {
 		return
 	}
-	w.armed, w.expires, w.bound, w.what = true, time.Since(w.t0)+d, d, what
+	w.armed, w.expires, w.bound, w.what = true, monotonic()+d, d, what
 	if !w.fired && (!w.ringing || w.rings > w.expires) {
 		w.ringing, w.rings = true, w.expires
 		w.alarm.t.Reset(d)
@@ -273,7 +279,7 @@ func (w *watch) fire() {
 		w.mu.Unlock()
 		return
 	}
-	if left := w.expires - time.Since(w.t0); left > 0 {
+	if left := w.expires - monotonic(); left > 0 {
 		w.ringing, w.rings = true, w.expires
 		w.alarm.t.Reset(left)
 		w.mu.Unlock()
