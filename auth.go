@@ -327,6 +327,7 @@ func bodyRetryAfter(body []byte) (time.Duration, bool) {
 // cachedToken is a token ready to send.
 type cachedToken struct {
 	header string    // "Bearer <access token>"
+	value  []string  // header as a header value, shared by the requests that carry it
 	renew  time.Time // when to get a new one; zero: only after a 401
 }
 
@@ -419,6 +420,7 @@ func (tc *tokenCache) get(ctx context.Context) (*cachedToken, error) {
 		return nil, errors.New("vb365: the token source returned no access token")
 	}
 	t := &cachedToken{header: "Bearer " + tok.AccessToken}
+	t.value = []string{t.header}
 	if !tok.Expiry.IsZero() {
 		t.renew = tok.Expiry.Add(-renewEarly(tok.Expiry.Sub(tc.now())))
 	}

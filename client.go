@@ -11,6 +11,7 @@
 package vb365
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -106,8 +108,11 @@ type Client struct {
 	logger    *slog.Logger
 	debug     bool // logger enabled at debug level
 	userAgent string
-	now       func() time.Time // the clock for token expiry
-	operator  bool             // logged in with grant_type=operator
+	// userAgentValue is userAgent as a header value, shared by every
+	// request.
+	userAgentValue []string
+	now            func() time.Time // the clock for token expiry
+	operator       bool             // logged in with grant_type=operator
 }
 
 type service struct{ client *Client }
@@ -374,6 +379,7 @@ func NewClient(serverURL string, opts ...Option) (*Client, error) {
 		userAgent: s.userAgent,
 		now:       time.Now,
 	}
+	c.userAgentValue = []string{c.userAgent}
 	if c.hc == nil {
 		c.hc = defaultHTTPClient(s.rootCAs)
 	} else {
@@ -507,6 +513,66 @@ type request struct {
 	// was looked at (checkSession); do resets both.
 	attempts       int
 	sessionChecked bool
+
+	// What sending the call needs comes with it, for its first attempt:
+	// the context that carries the call (callKey), the request of the
+	// retry engine, the body sent, and the attempt's watch and answer
+	// body (see bounded). A call sent again after a 401, a download
+	// resumed, and retries take new ones: an earlier attempt's body may
+	// still be read by the transport.
+	cctx             callCtx
+	rreq             retryablehttp.Request
+	firstBody        bytes.Reader
+	firstBodyUsed    bool
+	firstAttempt     watchedBody
+	firstAttemptUsed bool
+}
+
+// callCtx is the context of a call's attempts: the caller's, carrying the
+// call for the retry policy and the transport (callKey).
+type callCtx struct {
+	context.Context
+	r *request
+}
+
+// Value implements context.Context.
+func (c *callCtx) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return c.r
+	}
+	return c.Context.Value(key)
+}
+
+// callContext returns ctx carrying r.
+func (r *request) callContext(ctx context.Context) context.Context {
+	if r.cctx.r != nil {
+		// Sent before (a download resumed): the earlier context may
+		// still be looked at by its attempt's transport.
+		return &callCtx{Context: ctx, r: r}
+	}
+	r.cctx = callCtx{Context: ctx, r: r}
+	return &r.cctx
+}
+
+// sentBody returns the body of a new attempt of r: r.body, from the start.
+// It is a *bytes.Reader behind io.NopCloser, which net/http knows to be in
+// memory: it sends the headers and the body together rather than flushing
+// the headers first.
+func (r *request) sentBody() io.ReadCloser {
+	if !r.firstBodyUsed {
+		r.firstBodyUsed = true
+		r.firstBody.Reset(r.body)
+		return io.NopCloser(&r.firstBody)
+	}
+	return io.NopCloser(bytes.NewReader(r.body))
+}
+
+// getBody is the request's GetBody: a new body, from the start, for a
+// transport that sends the request again (HTTP/2 after some stream
+// errors, HTTP/1 when a reused connection turned out closed before a byte
+// was written). Only calls that are safe to repeat have one.
+func (r *request) getBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(r.body)), nil
 }
 
 // sessionID returns the ID of the restore session whose data r reads or
@@ -586,19 +652,23 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 		u += "?" + q
 	}
 	r.sessionChecked = false
-	ctx = context.WithValue(ctx, callKey{}, r)
+	ctx = r.callContext(ctx)
 	for relogin := false; ; relogin = true {
 		var auth string
+		var authValue []string
 		if !r.anonymous {
 			tok, err := c.tokens.token(ctx)
 			if err != nil {
 				return err
 			}
-			auth = tok.header
+			auth, authValue = tok.header, tok.value
+			if authValue == nil {
+				authValue = []string{auth}
+			}
 		}
 		r.stage.Store(stageNone) // a login's own connection does not count
 		r.attempts = 0           // a call re-sent after a 401 has its whole retry budget
-		resp, err := c.send(ctx, r, u, auth)
+		resp, err := c.send(ctx, r, u, authValue)
 		if err != nil {
 			return c.transportError(ctx, r, err)
 		}
@@ -629,25 +699,32 @@ func call[T any](ctx context.Context, c *Client, r *request, pathErr error) (*T,
 	return out, nil
 }
 
-func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Response, error) {
-	var body any
-	if r.body != nil {
-		body = r.body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
+// send sends r to u with the Authorization header auth (nil: none) and
+// the client's retries. The request is built as net/http builds one, with
+// what the retry engine would add made by hand: the body of each attempt
+// is read from r.body (see sentBody and prepareRetry), and only calls that
+// are safe to repeat get a GetBody. Header values are shared, never
+// changed: a retry's new token goes into a copy of the header (see
+// prepareRetry).
+func (c *Client) send(ctx context.Context, r *request, u string, auth []string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	h := req.Header
+	if r.body != nil {
+		req.Body, req.ContentLength = r.sentBody(), int64(len(r.body))
+		if !r.unsafe {
+			req.GetBody = r.getBody
+		}
+		h["Content-Type"] = jsonHeader
+	}
 	if r.stream == nil {
 		h["Accept"] = jsonHeader
 	}
-	h["User-Agent"] = []string{c.userAgent}
-	if r.body != nil {
-		h["Content-Type"] = jsonHeader
-	}
-	if auth != "" {
-		h["Authorization"] = []string{auth}
+	h["User-Agent"] = c.userAgentValue
+	if auth != nil {
+		h["Authorization"] = auth
 	}
 	if r.rangeFrom > 0 {
 		h["Range"] = []string{"bytes=" + strconv.FormatInt(r.rangeFrom, 10) + "-"}
@@ -655,7 +732,8 @@ func (c *Client) send(ctx context.Context, r *request, u, auth string) (*http.Re
 			h["If-Range"] = []string{r.ifRange}
 		}
 	}
-	resp, err := c.retry.Do(req)
+	r.rreq = retryablehttp.Request{Request: req}
+	resp, err := c.retry.Do(&r.rreq)
 	if err != nil && resp != nil {
 		drain(resp.Body)
 	}
@@ -696,7 +774,7 @@ func (c *Client) handle(ctx context.Context, r *request, resp *http.Response, ou
 	case resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0:
 		err = errEmptyAnswer
 	default:
-		err = decodeJSON(resp.Body, out)
+		err = decodeObject(resp, out)
 	}
 	if err != nil {
 		return c.decodeError(ctx, r, err)
@@ -724,6 +802,41 @@ var errEmptyAnswer = errors.New("empty answer")
 func errTooLarge(max int64) error {
 	return errors.New("the answer is longer than " + strconv.FormatInt(max, 10) + " bytes")
 }
+
+// smallAnswer bounds the answers that decodeObject reads whole before it
+// decodes them.
+const smallAnswer = 64 << 10
+
+// decodeObject decodes an answer that is one object into out, as decodeJSON
+// does. An answer whose length is announced, and small, is read whole into
+// a buffer reused from call to call and decoded from it, without a
+// decoder of its own nor a copy of the bytes as they are read; should it
+// not decode so (an error, a zoneless timestamp, bytes after the object),
+// or not arrive whole, decodeJSON decodes the same bytes, followed by the
+// same read error: the result and the error are decodeJSON's.
+func decodeObject(resp *http.Response, out any) error {
+	n := resp.ContentLength
+	if n <= 0 || n > smallAnswer {
+		return decodeJSON(resp.Body, out)
+	}
+	rec := recordPool.Get().(*recorded)
+	defer rec.release()
+	rec.buf = slices.Grow(rec.buf[:0], int(n))[:n]
+	m, rerr := io.ReadFull(resp.Body, rec.buf)
+	if rerr == nil && json.Unmarshal(rec.buf, out) == nil {
+		return nil
+	}
+	var rd io.Reader = bytes.NewReader(rec.buf[:m])
+	if rerr != nil {
+		rd = io.MultiReader(rd, errReader{rerr})
+	}
+	return decodeJSON(rd, out)
+}
+
+// errReader is a reader that fails with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // decodeJSON decodes one object of at most maxObjectBody bytes. The bytes
 // read are kept, in a buffer reused from call to call, so that an object

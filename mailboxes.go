@@ -2,7 +2,6 @@ package vb365
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"
@@ -194,6 +193,8 @@ type itemRef struct {
 	ID string `json:"id"`
 }
 
+// operatorRestoreBody is the JSON of an OperatorRestoreRequest, as
+// OperatorRestoreRequest.encode writes it.
 type operatorRestoreBody struct {
 	ChangedItems         bool      `json:"changedItems"`
 	DeletedItems         bool      `json:"deletedItems"`
@@ -221,19 +222,8 @@ func (s *MailboxesService) OperatorRestore(ctx context.Context, sessionID, mailb
 	if req == nil {
 		return nil, invalidArg("req", "must not be nil")
 	}
-	refs, err := itemRefs("req.ItemIDs", req.ItemIDs)
-	if err != nil {
-		return nil, err
-	}
-	body := operatorRestoreBody{
-		ChangedItems:         req.ChangedItems,
-		DeletedItems:         req.DeletedItems,
-		MarkRestoredAsUnread: req.MarkRestoredAsUnread,
-		Folder:               req.Folder,
-		Items:                refs,
-		Reason:               req.Reason,
-	}
-	b, err := json.Marshal(body)
+	// The IDs are checked as they are encoded (encode.go).
+	b, err := req.encode()
 	if err != nil {
 		return nil, err
 	}

@@ -231,12 +231,21 @@ func (s *pageScan) scan(b []byte, limit int) bool {
 			// Jump to the closing quote: one not escaped by an odd number
 			// of backslashes. The string's opening quote is in b, so the
 			// look back stops there.
-			j := bytes.IndexByte(b[i:], '"')
-			if j < 0 {
-				i = len(b)
-				break
+			// Most strings are short: a loop finds their end sooner
+			// than a call that searches long ones fast.
+			j, end := i, min(i+16, len(b))
+			for j < end && b[j] != '"' {
+				j++
 			}
-			i += j
+			if j == end {
+				k := bytes.IndexByte(b[j:], '"')
+				if k < 0 {
+					i = len(b)
+					break
+				}
+				j += k
+			}
+			i = j
 			k := i - 1
 			for b[k] == '\\' {
 				k--

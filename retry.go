@@ -190,9 +190,14 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	return d/2 + rand.N(d/2+1)
 }
 
-// prepareRetry puts a current token on a request before it is sent again:
-// the wait may have outlived the token.
+// prepareRetry readies the copy of a request that the retry engine sends
+// again: a new body, read from the start (the transport may still be
+// reading the last attempt's), and a current token, since the wait may
+// have outlived the token.
 func (c *Client) prepareRetry(req *http.Request) error {
+	if r, _ := req.Context().Value(callKey{}).(*request); r != nil && r.body != nil {
+		req.Body = r.sentBody()
+	}
 	if c.tokens == nil || req.Header.Get("Authorization") == "" {
 		return nil
 	}

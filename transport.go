@@ -67,7 +67,9 @@ type guard struct {
 
 // RoundTrip implements http.RoundTripper.
 func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
-	if sendOnce(req.Context()) {
+	// A request that already has no GetBody and a body of its own (the
+	// SDK builds unsafe calls so) is left as it is.
+	if (req.GetBody != nil || req.Body == nil || req.Body == http.NoBody) && sendOnce(req.Context()) {
 		r2 := *req
 		r2.GetBody = nil
 		if r2.Body == nil || r2.Body == http.NoBody {
@@ -113,6 +115,11 @@ func sendOnce(ctx context.Context) bool {
 // bound that runs out cancels the attempt alone, never the caller's
 // context, and the attempt's error matches ErrTimeout. Every body it
 // returns can be hurried (see hurry), bound or no bound.
+//
+// What an attempt needs (its watch, the connection trace, the body it
+// returns) is one watchedBody; a call's first attempt uses the one that
+// comes with the call's request, so that a call answered at once allocates
+// none of it on its own, and the timer comes from a pool (see alarm).
 type bounded struct {
 	base    http.RoundTripper
 	timeout time.Duration // 0: no bound
@@ -129,11 +136,10 @@ func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 		headers = 0
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
-	// The body and its watch come in one allocation.
-	body := &watchedBody{watch: watch{cancel: cancel, headers: headers}, stall: max(stall, 0)}
+	body := r.attemptBody()
+	body.stall = max(stall, 0)
 	w := &body.watch
-	w.timer = time.AfterFunc(time.Hour, w.fire)
-	w.timer.Stop()
+	w.start(cancel, headers)
 	if r != nil && r.staged() {
 		w.staged = r
 	}
@@ -152,15 +158,28 @@ func (b *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err == nil {
 			_ = resp.Body.Close()
 		}
+		w.end()
 		return nil, w.err()
 	}
 	if err != nil {
 		cancel(nil)
+		w.end()
 		return nil, err
 	}
 	body.ReadCloser = resp.Body
 	resp.Body = body
 	return resp, nil
+}
+
+// attemptBody returns what a new attempt of r needs: the one that came with
+// r for its first attempt, a new one for the others, and for logins (one
+// request shared by all) and requests that are no call.
+func (r *request) attemptBody() *watchedBody {
+	if r == nil || r == loginCall || r.firstAttemptUsed {
+		return new(watchedBody)
+	}
+	r.firstAttemptUsed = true
+	return &r.firstAttempt
 }
 
 // CloseIdleConnections closes the idle connections of the transport below.
@@ -171,23 +190,48 @@ func (b *bounded) CloseIdleConnections() {
 }
 
 // watch cancels one attempt when what it waits for does not come within
-// its bound. One timer serves every wait of the attempt; a firing that
-// comes late, after the watch was armed again, finds the new deadline
-// ahead and does nothing.
+// its bound. One timer serves every wait of the attempt, and is moved as
+// little as it can be: arming sets the deadline, and resets the timer only
+// when it would ring after the new deadline; disarming leaves it running.
+// A ring finds the deadline ahead (the wait was armed again since, or
+// ended) and, if a wait is armed, resets the timer for it; the attempt is
+// cancelled only by a ring that finds the armed deadline passed. So a
+// call answered in time moves the timer twice, once to set it and once to
+// stop it at the end, however many reads its body takes. The timer is the
+// watch's from start to end only.
 type watch struct {
-	timer   *time.Timer
+	alarm   *alarm // the timer, from start to end
 	cancel  context.CancelCauseFunc
 	headers time.Duration // the bound of the wait for headers, from GotConn
 	staged  *request      // the call whose stage the attempt reports, or nil
 	trace   httptrace.ClientTrace
 
-	mu       sync.Mutex
-	armed    bool
-	fired    bool
-	deadline time.Time
-	bound    time.Duration // the bound of the current wait
-	what     string        // what did not come in time
+	mu      sync.Mutex
+	armed   bool
+	fired   bool
+	ended   bool          // the attempt is over: nothing more is waited for
+	expires time.Duration // when the wait armed runs out (see monotonic)
+	ringing bool          // the timer is set to ring, at rings, and has not rung since
+	rings   time.Duration
+	bound   time.Duration // the bound of the current wait
+	what    string        // what did not come in time
 }
+
+// start makes w the watch of an attempt that cancel ends.
+func (w *watch) start(cancel context.CancelCauseFunc, headers time.Duration) {
+	a := alarms.Get().(*alarm)
+	a.mu.Lock()
+	a.w = w
+	a.mu.Unlock()
+	w.alarm, w.cancel, w.headers = a, cancel, headers
+}
+
+// epoch is the origin of monotonic.
+var epoch = time.Now()
+
+// monotonic reads the monotonic clock alone, which is all a bound needs, and
+// half of what time.Now reads.
+func monotonic() time.Duration { return time.Since(epoch) }
 
 // getConn and gotConn are the attempt's connection events: the wait for a
 // connection is not counted, the wait for headers starts once it is there.
@@ -212,23 +256,37 @@ func (w *watch) gotConn(httptrace.GotConnInfo) {
 // arm starts a wait of at most d for what.
 func (w *watch) arm(d time.Duration, what string) {
 	w.mu.Lock()
-	w.armed, w.deadline, w.bound, w.what = true, time.Now().Add(d), d, what
-	w.mu.Unlock()
-	w.timer.Reset(d)
+	defer w.mu.Unlock()
+	if w.ended {
+		return
+	}
+	w.armed, w.expires, w.bound, w.what = true, monotonic()+d, d, what
+	if !w.fired && (!w.ringing || w.rings > w.expires) {
+		w.ringing, w.rings = true, w.expires
+		w.alarm.t.Reset(d)
+	}
 }
 
 // disarm ends the wait and reports whether it ended in time.
 func (w *watch) disarm() bool {
-	w.timer.Stop()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.armed = false
 	return !w.fired
 }
 
+// fire is the timer's ring: it cancels the attempt if the wait armed has
+// run out, or sets the timer again for the wait's deadline.
 func (w *watch) fire() {
 	w.mu.Lock()
-	if !w.armed || w.fired || time.Now().Before(w.deadline) {
+	w.ringing = false
+	if w.ended || !w.armed || w.fired {
+		w.mu.Unlock()
+		return
+	}
+	if left := w.expires - monotonic(); left > 0 {
+		w.ringing, w.rings = true, w.expires
+		w.alarm.t.Reset(left)
 		w.mu.Unlock()
 		return
 	}
@@ -238,11 +296,58 @@ func (w *watch) fire() {
 	w.cancel(err)
 }
 
+// end is the end of the attempt: its timer goes back to the pool, and the
+// watch arms no more.
+func (w *watch) end() {
+	w.mu.Lock()
+	if w.ended {
+		w.mu.Unlock()
+		return
+	}
+	w.ended, w.armed = true, false
+	a := w.alarm
+	a.t.Stop()
+	a.mu.Lock()
+	a.w = nil
+	a.mu.Unlock()
+	w.mu.Unlock()
+	alarms.Put(a)
+}
+
 // err is the error of a wait that did not end in time.
 func (w *watch) err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return &timeoutError{what: w.what, bound: w.bound}
+}
+
+// alarm is a timer that serves one watch at a time, from a pool: a timer
+// and the function it runs cost two allocations, which an attempt would
+// otherwise make each time. A firing meant for an earlier watch that
+// comes late reaches the current one, which finds its own deadline ahead
+// (or itself not armed) and sets the timer for itself, if anything; every
+// Reset and Stop is made under the lock of the watch that owns the alarm,
+// so a watch that has ended never moves the timer of the next.
+type alarm struct {
+	t  *time.Timer
+	mu sync.Mutex
+	w  *watch // the watch served, or nil
+}
+
+var alarms = sync.Pool{New: func() any {
+	a := new(alarm)
+	a.t = time.AfterFunc(time.Hour, a.ring)
+	a.t.Stop()
+	return a
+}}
+
+func (a *alarm) ring() {
+	a.mu.Lock()
+	w := a.w
+	a.mu.Unlock()
+	if w != nil {
+		w.fire()
+	}
 }
 
 // timeoutError is an attempt cut short by a bound. It matches ErrTimeout,
@@ -273,6 +378,7 @@ type watchedBody struct {
 	watch
 	stall    time.Duration
 	deadline time.Time // zero: none
+	eof      bool      // a read has returned io.EOF: nothing is left to drain
 }
 
 func (b *watchedBody) Read(p []byte) (int, error) {
@@ -284,13 +390,16 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 		}
 	}
 	if d <= 0 {
-		return b.ReadCloser.Read(p)
+		n, err := b.ReadCloser.Read(p)
+		b.eof = b.eof || err == io.EOF
+		return n, err
 	}
 	b.arm(d, "no byte of the answer's body")
 	n, err := b.ReadCloser.Read(p)
 	if !b.disarm() {
 		err = b.err()
 	}
+	b.eof = b.eof || err == io.EOF
 	return n, err
 }
 
@@ -298,6 +407,7 @@ func (b *watchedBody) Close() error {
 	b.disarm()
 	err := b.ReadCloser.Close()
 	b.cancel(nil)
+	b.end()
 	return err
 }
 
@@ -327,6 +437,12 @@ func readErrorBody(body io.Reader) []byte {
 // can be reused, and closes it. A body that sends nothing for bodyGrace is
 // closed, and its connection with it.
 func drain(body io.ReadCloser) {
+	if b, ok := body.(*watchedBody); ok && b.eof {
+		// The body has been read to its end (a JSON answer whose length
+		// was announced): there is nothing to read.
+		_ = b.Close()
+		return
+	}
 	hurry(body)
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 	_ = body.Close()
