@@ -118,7 +118,7 @@ func appendID(b []byte, id string) ([]byte, bool) {
 		}
 		seen |= c
 	}
-	if blank && strings.TrimSpace(id) == "" {
+	if blank && strings.TrimSpace(id) == "" || id == "." {
 		return b, false
 	}
 	if seen&(idEscape|idHigh) != 0 {
