@@ -124,15 +124,24 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// asyncAnswer is the answer to a restore or copy: a session that follows it
-// (v8 servers, which answer at once), or its statistics S (servers up to
-// v7, which act before they answer).
-type asyncAnswer[S any] struct {
-	SessionID  string
+// Outcome is the server's answer to an administrator's restore or copy:
+// servers up to v7 act before they answer and send statistics S; v8
+// servers answer at once with a session that follows the restore (see
+// RestoreSessions.Wait, with WaitOptions.Since set to when the restore was
+// sent). Each workload names its own: RestoreOutcome, BulkRestoreOutcome,
+// DocumentRestoreOutcome, OneDrivesRestoreOutcome.
+type Outcome[S any] struct {
+	// SessionID is set when the restore runs on after the answer (v8).
+	SessionID string
+	// Statistics is set when the restore ran before the answer (v6, v7).
 	Statistics *S
 }
 
-func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
+// Async reports whether the restore runs on after the answer.
+func (o *Outcome[S]) Async() bool { return o.SessionID != "" }
+
+// UnmarshalJSON reads either answer: {"sessionId"} or the statistics.
+func (o *Outcome[S]) UnmarshalJSON(b []byte) error {
 	var id struct {
 		SessionID string `json:"sessionId"`
 	}
@@ -140,11 +149,11 @@ func (a *asyncAnswer[S]) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if strings.TrimSpace(id.SessionID) != "" {
-		a.SessionID = id.SessionID
+		*o = Outcome[S]{SessionID: id.SessionID}
 		return nil
 	}
-	a.Statistics = new(S)
-	return json.Unmarshal(b, a.Statistics)
+	*o = Outcome[S]{Statistics: new(S)}
+	return json.Unmarshal(b, o.Statistics)
 }
 
 // restoreCheck is how to find out whether a restore whose outcome is
@@ -170,23 +179,16 @@ func sendOperatorRestore(ctx context.Context, c *Client, op, path string, body [
 // sendRestore sends an administrator's restore or copy (unsafe) and reads
 // its answer; secrets are the credentials' values the body carries, kept
 // out of errors; newer are the arguments set that not every version takes.
-func sendRestore[S any](ctx context.Context, c *Client, op, path string, body any, secrets []string, newer ...versionArg) (*asyncAnswer[S], error) {
+func sendRestore[S any](ctx context.Context, c *Client, op, path string, body any, secrets []string, newer ...versionArg) (*Outcome[S], error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets}
-	check := needVersions(newer...)
-	r.vcheck = func(v APIVersion) error {
-		// Servers up to v7 restore before they answer: a long restore is
-		// waited for, not reported unknown while it runs on.
-		r.actsFirst = v < V8
-		if check != nil {
-			return check(v)
-		}
-		return nil
-	}
-	ans, err := call[asyncAnswer[S]](ctx, c, r, nil)
+	// Servers up to v7 restore before they answer: a long restore is
+	// waited for, not reported unknown while it runs on.
+	r := &request{op: op, method: "POST", path: path, body: b, unsafe: true, check: restoreCheck, secrets: secrets,
+		vcheck: needVersions(newer...), actsBefore: V8}
+	ans, err := call[Outcome[S]](ctx, c, r, nil)
 	if err == nil && ans.SessionID == "" && c.APIVersion() >= V8 {
 		// v8 servers answer every restore with the session that follows
 		// it (RESTAsyncRestoreResponse); statistics are not v8's answer.

@@ -495,10 +495,12 @@ type request struct {
 	// stall, for a download (stream set), is how long its body may send
 	// nothing before the attempt is broken off.
 	stall time.Duration
-	// actsFirst says that the server acts before it answers (a restore up
-	// to v7): the answer's headers are awaited as long as the caller's
-	// context allows, as a download's are.
-	actsFirst bool
+	// actsBefore, when set, is the first API version whose server answers
+	// the call at once; before it the server acts before it answers (a
+	// restore up to v7), and do sets actsFirst: the answer's headers are
+	// awaited as long as the caller's context allows, as a download's are.
+	actsBefore APIVersion
+	actsFirst  bool
 	// secrets are values the request carries (passwords of restore
 	// credentials) that are redacted from errors should the server repeat
 	// them.
@@ -643,6 +645,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			return err
 		}
 	}
+	r.actsFirst = r.actsBefore != "" && a.version < r.actsBefore
 	r.url = a.base + r.path
 	u, q := r.url, r.query
 	if r.vquery != nil {

@@ -393,20 +393,9 @@ type restoreBody struct {
 	Items []itemRef `json:"items,omitempty"`
 }
 
-// RestoreOutcome is the server's answer to a restore. Servers up to v7
-// restore before they answer and send statistics; v8 servers answer at
-// once with a session that follows the restore (see RestoreSessions.Wait).
-type RestoreOutcome struct {
-	// SessionID is set when the restore runs on after the answer (v8).
-	SessionID string
-	// Statistics is set when the restore ran before the answer (v6, v7).
-	Statistics *RestoreStatistics
-}
-
-// Async reports whether the restore runs on after the answer; follow it
-// with RestoreSessions.Wait(ctx, o.SessionID, opts), opts.Since set to when
-// the restore was sent.
-func (o *RestoreOutcome) Async() bool { return o.SessionID != "" }
+// RestoreOutcome is the server's answer to a mailbox restore (Restore,
+// RestoreTo).
+type RestoreOutcome = Outcome[RestoreStatistics]
 
 // RestoreStatistics counts what a restore did (RESTItemsRestoreStatistics,
 // RESTFoldersRestoreStatistics).
@@ -484,11 +473,7 @@ func (s *MailboxesService) RestoreTo(ctx context.Context, sessionID, mailboxID s
 // restore sends a restore's body; secrets are the credentials' values it
 // carries, kept out of errors.
 func (s *MailboxesService) restore(ctx context.Context, op, path string, body any, secrets []string) (*RestoreOutcome, error) {
-	ans, err := sendRestore[RestoreStatistics](ctx, s.client, op, path, body, secrets)
-	if err != nil {
-		return nil, err
-	}
-	return &RestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
+	return sendRestore[RestoreStatistics](ctx, s.client, op, path, body, secrets)
 }
 
 // RestoreMailboxesRequest says how to restore whole mailboxes to where they
@@ -563,18 +548,10 @@ type restoreMailboxesBody struct {
 	OnPremisesUserPassword         string    `json:"onPremisesUserPassword,omitempty"`
 }
 
-// BulkRestoreOutcome is the server's answer to RestoreMailboxes: statistics
-// per mailbox from servers up to v7, a session that follows the restore
-// from v8 servers (see RestoreSessions.Wait and RestoreSessions.Statistics).
-type BulkRestoreOutcome struct {
-	// SessionID is set when the restore runs on after the answer (v8).
-	SessionID string
-	// Statistics is set when the restore ran before the answer (v6, v7).
-	Statistics *BulkRestoreStatistics
-}
-
-// Async reports whether the restore runs on after the answer.
-func (o *BulkRestoreOutcome) Async() bool { return o.SessionID != "" }
+// BulkRestoreOutcome is the server's answer to RestoreMailboxes:
+// statistics per mailbox from servers up to v7, a session that follows the
+// restore from v8 servers (see also RestoreSessions.Statistics).
+type BulkRestoreOutcome = Outcome[BulkRestoreStatistics]
 
 // BulkRestoreStatistics is what a restore of whole mailboxes did
 // (RESTBulkRestoreStatistics).
@@ -638,11 +615,7 @@ func (s *MailboxesService) RestoreMailboxes(ctx context.Context, sessionID strin
 		body.DomainName, body.OnPremisesUserName, body.OnPremisesUserPassword = op.DomainName, op.UserName, string(op.Password)
 		secrets = append(secrets, string(op.Password))
 	}
-	ans, err := sendRestore[BulkRestoreStatistics](ctx, s.client, "RestoreMailboxes", path, body, secrets)
-	if err != nil {
-		return nil, err
-	}
-	return &BulkRestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
+	return sendRestore[BulkRestoreStatistics](ctx, s.client, "RestoreMailboxes", path, body, secrets)
 }
 
 // SendRequest is the message that carries items sent to an address other

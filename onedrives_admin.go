@@ -169,19 +169,8 @@ type OneDriveRestoreRequest struct {
 }
 
 // DocumentRestoreOutcome is the server's answer to a OneDrive restore or
-// copy. Servers up to v7 act before they answer and send statistics; v8
-// servers answer at once with a session that follows the restore (see
-// RestoreSessions.Wait).
-type DocumentRestoreOutcome struct {
-	// SessionID is set when the restore runs on after the answer (v8).
-	SessionID string
-	// Statistics is set when the restore ran before the answer (v6, v7).
-	Statistics *DocumentRestoreStatistics
-}
-
-// Async reports whether the restore runs on after the answer; follow it
-// with RestoreSessions.Wait.
-func (o *DocumentRestoreOutcome) Async() bool { return o.SessionID != "" }
+// copy.
+type DocumentRestoreOutcome = Outcome[DocumentRestoreStatistics]
 
 // DocumentRestoreStatistics counts what a restore of documents did
 // (RESTItemRestoreStatistics).
@@ -241,11 +230,7 @@ func (s *OneDrivesService) Restore(ctx context.Context, sessionID, oneDriveID st
 }
 
 func (s *OneDrivesService) restore(ctx context.Context, op, path string, body any, secrets []string, newer ...versionArg) (*DocumentRestoreOutcome, error) {
-	ans, err := sendRestore[DocumentRestoreStatistics](ctx, s.client, op, path, body, secrets, newer...)
-	if err != nil {
-		return nil, err
-	}
-	return &DocumentRestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
+	return sendRestore[DocumentRestoreStatistics](ctx, s.client, op, path, body, secrets, newer...)
 }
 
 // LastVersionAction is what a copy does with the latest version of a
@@ -393,15 +378,7 @@ type RestoreOneDrivesRequest struct {
 // OneDrivesRestoreOutcome is the server's answer to RestoreOneDrives:
 // statistics per OneDrive from servers up to v7, a session that follows the
 // restore from v8 servers.
-type OneDrivesRestoreOutcome struct {
-	// SessionID is set when the restore runs on after the answer (v8).
-	SessionID string
-	// Statistics is set when the restore ran before the answer (v6, v7).
-	Statistics *OneDrivesRestoreStatistics
-}
-
-// Async reports whether the restore runs on after the answer.
-func (o *OneDrivesRestoreOutcome) Async() bool { return o.SessionID != "" }
+type OneDrivesRestoreOutcome = Outcome[OneDrivesRestoreStatistics]
 
 // OneDrivesRestoreStatistics is what a restore of whole OneDrives did
 // (RESTSharePointBulkRestoreStatistics).
@@ -478,11 +455,7 @@ func (s *OneDrivesService) RestoreOneDrives(ctx context.Context, sessionID strin
 		body.OnpremisesUsername, body.OnpremisesUserpassword = op.UserName, string(op.Password)
 		secrets = append(secrets, string(op.Password))
 	}
-	ans, err := sendRestore[OneDrivesRestoreStatistics](ctx, s.client, "OneDrives.RestoreOneDrives", path, body, secrets)
-	if err != nil {
-		return nil, err
-	}
-	return &OneDrivesRestoreOutcome{SessionID: ans.SessionID, Statistics: ans.Statistics}, nil
+	return sendRestore[OneDrivesRestoreStatistics](ctx, s.client, "OneDrives.RestoreOneDrives", path, body, secrets)
 }
 
 // OneDriveSaveOptions steer a OneDrive save.
