@@ -1086,16 +1086,11 @@ func (s *Server) handleOneDriveSearch(w http.ResponseWriter, req *http.Request, 
 	}
 	var items []*DriveItem
 	if setID != "" {
-		s.mu.Lock()
-		set := s.searchSets[strings.ToLower(setID)]
-		s.mu.Unlock()
-		if set == nil || set.sessionID != key.sessionID || set.route != key.route ||
-			set.oneDriveID != key.oneDriveID || set.folderID != key.folderID {
-			writeError(w, c.version, http.StatusNotFound, "Search result set with ID '"+setID+"' was not found.")
+		set, ok := s.resultSet(w, c, setID, key)
+		if !ok {
 			return
 		}
-		items = set.driveItems
-		setID = strings.ToLower(setID)
+		items, setID = set.driveItems, strings.ToLower(setID)
 	} else {
 		var candidates []*DriveItem
 		var walk func([]*DriveItem)
@@ -1127,12 +1122,8 @@ func (s *Server) handleOneDriveSearch(w http.ResponseWriter, req *http.Request, 
 				items = append(items, it)
 			}
 		}
-		s.mu.Lock()
-		s.searchSeq++
-		setID = hashUUID("search-set", s.cfg.org.id, sid, strconv.Itoa(s.searchSeq))
 		key.driveItems = items
-		s.searchSets[setID] = &key
-		s.mu.Unlock()
+		setID = s.keepResultSet(&key)
 	}
 	res := pageView(pp, len(items), func(i int) driveItemJSON { return driveItemView(c, sid, items[i], 0) })
 	s.writePageSet(w, c, base, url.Values{"setId": {setID}}, pp, len(items), res, setID)

@@ -21,6 +21,31 @@ type searchSet struct {
 	driveItems []*DriveItem // OneDrive searches (onedrive_actions.go)
 }
 
+// resultSet returns the result set setID kept by an earlier page of the
+// search key describes, or answers 404.
+func (s *Server) resultSet(w http.ResponseWriter, c call, setID string, key searchSet) (*searchSet, bool) {
+	s.mu.Lock()
+	set := s.searchSets[strings.ToLower(setID)]
+	s.mu.Unlock()
+	if set == nil || set.sessionID != key.sessionID || set.route != key.route ||
+		set.mailboxID != key.mailboxID || set.oneDriveID != key.oneDriveID || set.folderID != key.folderID {
+		writeError(w, c.version, http.StatusNotFound, "Search result set with ID '"+setID+"' was not found.")
+		return nil, false
+	}
+	return set, true
+}
+
+// keepResultSet keeps set, with its results, for the later pages of its
+// search, and returns its ID.
+func (s *Server) keepResultSet(set *searchSet) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.searchSeq++
+	id := hashUUID("search-set", s.cfg.org.id, set.sessionID, strconv.Itoa(s.searchSeq))
+	s.searchSets[id] = set
+	return id
+}
+
 type searchOptions struct {
 	Query *string `json:"query"`
 }
@@ -88,16 +113,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, req *http.Request, c call) 
 	}
 	var items []*Item
 	if setID != "" {
-		s.mu.Lock()
-		set := s.searchSets[strings.ToLower(setID)]
-		s.mu.Unlock()
-		if set == nil || set.sessionID != key.sessionID || set.route != key.route ||
-			set.mailboxID != key.mailboxID || set.folderID != key.folderID {
-			writeError(w, c.version, http.StatusNotFound, "Search result set with ID '"+setID+"' was not found.")
+		set, ok := s.resultSet(w, c, setID, key)
+		if !ok {
 			return
 		}
-		items = set.items
-		setID = strings.ToLower(setID)
+		items, setID = set.items, strings.ToLower(setID)
 	} else {
 		var candidates []*Item
 		switch {
@@ -122,12 +142,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, req *http.Request, c call) 
 				items = append(items, it)
 			}
 		}
-		s.mu.Lock()
-		s.searchSeq++
-		setID = hashUUID("search-set", s.cfg.org.id, sid, strconv.Itoa(s.searchSeq))
 		key.items = items
-		s.searchSets[setID] = &key
-		s.mu.Unlock()
+		setID = s.keepResultSet(&key)
 	}
 	res := pageView(pp, len(items), func(i int) itemJSON { return itemView(c, sid, items[i]) })
 	s.writePageSet(w, c, base, url.Values{"setId": {setID}}, pp, len(items), res, setID)
