@@ -134,6 +134,7 @@ func TestSearchSetPaging(t *testing.T) {
 			t.Parallel()
 			org := vb365test.NewOrganization("Paging")
 			mb := org.AddMailbox("Big", "big@paging.onmicrosoft.com")
+			other := org.AddMailbox("Other", "other@paging.onmicrosoft.com")
 			in := mb.AddFolder("Inbox", "Inbox")
 			in.AddMessages(250)
 			in.AddFolder("Sub", "None").AddMessage("Unrelated", "x@y", time.Now())
@@ -187,6 +188,8 @@ func TestSearchSetPaging(t *testing.T) {
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", allPath+"?setId="+setID, op, nil).status)
 			fpath := mailboxPath(v, sid, mb.ID()) + "/folders/" + url.PathEscape(in.ID()) + "/search"
 			require.Equal(t, http.StatusNotFound, do(t, s, "POST", fpath+"?setId="+setID, op, nil).status)
+			// Another mailbox's search cannot use it either.
+			require.Equal(t, http.StatusNotFound, do(t, s, "POST", mailboxPath(v, sid, other.ID())+"/search?setId="+setID, op, nil).status)
 			// Folder search covers subfolders.
 			require.Equal(t, []string{"Unrelated"}, subjects(t, do(t, s, "POST", fpath, op, map[string]string{"query": "unrelated"}).json(t)))
 			// Another session cannot use the set; a stopped session answers 500.
