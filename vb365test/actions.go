@@ -339,9 +339,7 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 		a.From, a.To, a.Subject, a.Text = b.From, b.To, b.Subject, b.Text
 	}
 	if download {
-		a.Size, a.RangeStart, a.RangeEnd = gen.size, start, end
-		a.ContentType, a.FileName = "application/octet-stream", filename
-		a.gen = gen
+		a.served(gen, filename, start, end)
 	}
 	s.actions = append(s.actions, a)
 	if !download || start == 0 {
@@ -358,12 +356,7 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 		}
 		streamDownload(w, gen, "application/octet-stream", filename, start, end, partial)
 	case ActionSendToDefaultAddress, ActionSendToDifferentAddress:
-		if c.version >= 8 {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		w.Header().Set("Content-Length", "0")
-		w.WriteHeader(http.StatusOK)
+		answerSent(w, c)
 	default: // restore, restoreTo
 		if c.version >= 8 {
 			writeJSON(w, http.StatusOK, map[string]string{"sessionId": sid})
@@ -371,6 +364,24 @@ func (s *Server) handleAction(w http.ResponseWriter, req *http.Request, c call, 
 		}
 		writeJSON(w, http.StatusOK, s.restoreStatistics(c, sid, &t))
 	}
+}
+
+// served records in a the download it serves: the bytes [start, end) of
+// gen, under filename.
+func (a *Action) served(gen content, filename string, start, end int64) {
+	a.Size, a.RangeStart, a.RangeEnd = gen.size, start, end
+	a.ContentType, a.FileName = "application/octet-stream", filename
+	a.gen = gen
+}
+
+// answerSent answers a send action: 204 on v8, an empty 200 before.
+func answerSent(w http.ResponseWriter, c call) {
+	if c.version >= 8 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
 }
 
 // secretFields names the secret fields of b that were sent non-empty.

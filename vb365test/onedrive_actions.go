@@ -632,9 +632,7 @@ func (s *Server) handleOneDriveAction(w http.ResponseWriter, req *http.Request, 
 	a := Action{Kind: c.kind, Scope: c.scope, SessionID: ss.id, Items: t.items, VersionID: version, APIVersion: c.vs, Time: now}
 	t.record(&a, c, &b, region)
 	if download {
-		a.Size, a.RangeStart, a.RangeEnd = gen.size, start, end
-		a.ContentType, a.FileName = "application/octet-stream", filename
-		a.gen = gen
+		a.served(gen, filename, start, end)
 	}
 	s.actions = append(s.actions, a)
 	if !download || start == 0 {
@@ -651,12 +649,7 @@ func (s *Server) handleOneDriveAction(w http.ResponseWriter, req *http.Request, 
 		}
 		streamDownload(w, gen, "application/octet-stream", filename, start, end, partial)
 	case c.kind == ActionSend:
-		if c.version >= 8 {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		w.Header().Set("Content-Length", "0")
-		w.WriteHeader(http.StatusOK)
+		answerSent(w, c)
 	case c.version >= 8:
 		writeJSON(w, http.StatusOK, map[string]string{"sessionId": sid})
 	default:
