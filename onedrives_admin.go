@@ -88,8 +88,8 @@ var everyOneDriveScope = kinds(targetMany, targetOne, targetOneVersion, targetFo
 // oneDriveTarget is what an action's path and body name: the path, and the
 // documents or folders for the body (nil for the other scopes).
 type oneDriveTarget struct {
-	path             string
-	documents, folds []documentBody
+	path               string
+	documents, folders []documentBody
 }
 
 // route checks the scope and returns the path of action and the body's
@@ -105,7 +105,7 @@ func (sc OneDriveScope) route(op, sessionID, oneDriveID, action string) (oneDriv
 	case targetMany:
 		t.documents, err = documentBodies("scope.Documents", oneDriveID, sc.t.docs, false)
 	case targetFolders:
-		t.folds, err = documentBodies("scope.Folders", oneDriveID, sc.t.docs, true)
+		t.folders, err = documentBodies("scope.Folders", oneDriveID, sc.t.docs, true)
 	}
 	return t, err
 }
@@ -226,7 +226,7 @@ func (s *OneDrivesService) Restore(ctx context.Context, sessionID, oneDriveID st
 		Folders        []documentBody `json:"folders,omitempty"`
 		DocumentAction DocumentAction `json:"documentAction"`
 		oneDriveCredentials
-	}{t.documents, t.folds, action, creds}, secrets)
+	}{t.documents, t.folders, action, creds}, secrets)
 }
 
 func (s *OneDrivesService) restore(ctx context.Context, op, path string, body any, secrets []string, newer ...versionArg) (*DocumentRestoreOutcome, error) {
@@ -330,7 +330,7 @@ func (s *OneDrivesService) CopyTo(ctx context.Context, sessionID, oneDriveID str
 		DocumentLastVersionAction   LastVersionAction `json:"documentLastVersionAction,omitempty"`
 		oneDriveCredentials
 	}{
-		Documents: t.documents, Folders: t.folds, OneDrive: target, Folder: req.Folder,
+		Documents: t.documents, Folders: t.folders, OneDrive: target, Folder: req.Folder,
 		DocumentVersion: versions, DocumentLastVersionAction: req.LastVersionAction, oneDriveCredentials: creds,
 	}
 	var newer []versionArg
@@ -494,7 +494,7 @@ func (s *OneDrivesService) Save(ctx context.Context, sessionID, oneDriveID strin
 	case targetFolders:
 		b, _ = json.Marshal(struct {
 			Folders []documentBody `json:"folders"`
-		}{t.folds})
+		}{t.folders})
 	case targetOne, targetOneVersion:
 		b, _ = json.Marshal(struct {
 			AsZip bool `json:"asZip"`
@@ -539,7 +539,7 @@ func (s *OneDrivesService) Send(ctx context.Context, sessionID, oneDriveID strin
 		To             string         `json:"to"`
 		Subject        string         `json:"subject,omitempty"`
 		Text           string         `json:"text,omitempty"`
-	}{req.SkipItemChecks, t.documents, t.folds, req.From, req.To, req.Subject, req.Text})
+	}{req.SkipItemChecks, t.documents, t.folders, req.From, req.To, req.Subject, req.Text})
 	return sendMessage(ctx, s.client, "OneDrives.Send", t.path, b)
 }
 
